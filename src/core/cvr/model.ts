@@ -1,0 +1,55 @@
+/** The one normalised cast vote record, whatever the vendor format it came from. */
+import { z } from 'zod';
+
+const Text = z.string().min(1).max(1000);
+
+export const MarkSchema = z
+  .object({
+    /** A candidate / write-in slot / yes-no option id of the contest. */
+    choice: Text,
+    /** 1-based rank, for ranked contests only. */
+    rank: z.number().int().min(1).optional(),
+    /** The write-in text, where the vendor gives it. */
+    writeIn: z.string().max(1000).optional(),
+  })
+  .strict();
+
+export const CvrContestSchema = z
+  .object({
+    contest: Text,
+    /** Every indicated mark; none = the contest was on the ballot and left blank. */
+    marks: z.array(MarkSchema),
+  })
+  .strict();
+
+export const CvrSchema = z
+  .object({
+    jurisdiction: Text,
+    /** The CVR / ballot id exactly as the vendor gives it (unique within the jurisdiction). */
+    id: Text,
+    tabulator: Text.optional(),
+    batch: Text.optional(),
+    /** Position of the ballot within its batch, as the vendor numbers it. */
+    position: z.number().int().min(0).optional(),
+    imprintedId: Text.optional(),
+    /** Precinct or precinct-split id. */
+    precinct: Text.optional(),
+    ballotStyle: Text.optional(),
+    countingGroup: Text.optional(),
+    contests: z.array(CvrContestSchema),
+  })
+  .strict();
+
+export type Mark = z.infer<typeof MarkSchema>;
+export type CvrContest = z.infer<typeof CvrContestSchema>;
+export type Cvr = z.infer<typeof CvrSchema>;
+
+const byMark = (a: Mark, b: Mark) => (a.rank ?? 0) - (b.rank ?? 0) || (a.choice < b.choice ? -1 : a.choice > b.choice ? 1 : 0);
+
+/** Contests sorted by id and marks by (rank, choice): the order the canonical encoding commits to. */
+export function normalizeCvr(cvr: Cvr): Cvr {
+  const contests = cvr.contests
+    .map((c) => ({ contest: c.contest, marks: [...c.marks].sort(byMark) }))
+    .sort((a, b) => (a.contest < b.contest ? -1 : a.contest > b.contest ? 1 : 0));
+  return { ...cvr, contests };
+}

@@ -1,0 +1,183 @@
+/**
+ * Streams a JSON object whose one big member is an array (a CVR report): yields each other top-level
+ * member parsed, and each element of the named array as raw text, never holding the whole file.
+ * Only the structure is scanned here; the elements themselves are parsed by JSON.parse (native and fast).
+ * We measured stream-json's token-level parsing at a small fraction of this speed on CVR reports.
+ */
+export type SplitItem =
+  | { readonly kind: 'member'; readonly key: string; readonly value: unknown }
+  | { readonly kind: 'element'; readonly key: string; readonly index: number; readonly text: string };
+
+export class JsonStructureError extends Error {}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+type Phase = 'start' | 'expectKey' | 'key' | 'value' | 'arrayStart' | 'array' | 'afterArray' | 'done';
+
+export async function* splitJsonObject(
+  chunks: AsyncIterable<Uint8Array>,
+  arrayKey: string,
+): AsyncGenerator<SplitItem> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let phase: Phase = 'start';
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  let pieces: Uint8Array[] = [];
+  let captureFrom = -1; // start of the capture in the current chunk, -1 when not capturing
+  let capturing = false;
+  let key = '';
+  let elementIndex = 0;
+
+  const take = (chunk: Uint8Array, end: number): string => {
+    pieces.push(chunk.subarray(captureFrom, end));
+    let text: string;
+    if (pieces.length === 1) text = decoder.decode(pieces[0]);
+    else {
+      let len = 0;
+      for (const p of pieces) len += p.length;
+      const all = new Uint8Array(len);
+      let at = 0;
+      for (const p of pieces) {
+        all.set(p, at);
+        at += p.length;
+      }
+      text = decoder.decode(all);
+    }
+    pieces = [];
+    capturing = false;
+    captureFrom = -1;
+    return text;
+  };
+  const parseMember = (text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new JsonStructureError(`top-level member ${JSON.stringify(key)} is not valid JSON: ${(e as Error).message}`);
+    }
+  };
+
+  for await (const chunk of chunks) {
+    if (capturing) captureFrom = 0;
+    const n = chunk.length;
+    for (let i = 0; i < n; i++) {
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+          continue;
+        }
+        const q = chunk.indexOf(QUOTE, i);
+        const b = chunk.indexOf(BACKSLASH, i);
+        if (b >= 0 && (q < 0 || b < q)) {
+          if (b + 1 < n) i = b + 1; // skip the escaped byte
+          else {
+            escaped = true;
+            i = b;
+          }
+          continue;
+        }
+        if (q < 0) {
+          i = n - 1;
+          continue;
+        }
+        i = q;
+        inString = false;
+        continue;
+      }
+      const c = chunk[i]!;
+      if (isSpace(c)) continue;
+      switch (phase) {
+        case 'start':
+          if (c !== 0x7b) throw new JsonStructureError('the file is not a JSON object');
+          depth = 1;
+          phase = 'expectKey';
+          continue;
+        case 'expectKey':
+          if (c === 0x7d && depth === 1) {
+            depth = 0;
+            phase = 'done';
+            continue;
+          }
+          if (c !== QUOTE) throw new JsonStructureError('expected a member name in the top-level object');
+          capturing = true;
+          captureFrom = i;
+          inString = true;
+          phase = 'key';
+          continue;
+        case 'key':
+          if (c !== 0x3a) throw new JsonStructureError('expected ":" after a member name');
+          key = String(parseMember(take(chunk, i)));
+          if (key === arrayKey) phase = 'arrayStart';
+          else {
+            phase = 'value';
+            capturing = true;
+            captureFrom = i + 1;
+          }
+          continue;
+        case 'arrayStart':
+          if (c !== 0x5b) throw new JsonStructureError(`${arrayKey} must be an array`);
+          depth = 2;
+          phase = 'array';
+          continue;
+        case 'afterArray':
+          if (c === 0x2c) phase = 'expectKey';
+          else if (c === 0x7d) {
+            depth = 0;
+            phase = 'done';
+          } else throw new JsonStructureError(`unexpected character after the ${arrayKey} array`);
+          continue;
+        case 'done':
+          throw new JsonStructureError('unexpected content after the end of the top-level object');
+        case 'value':
+        case 'array':
+          break;
+      }
+      // Inside a member value (depth ≥ 1) or the array (depth ≥ 2).
+      if (c === QUOTE) {
+        if (phase === 'array' && depth === 2 && !capturing) {
+          capturing = true;
+          captureFrom = i;
+        }
+        inString = true;
+      } else if (c === 0x7b || c === 0x5b) {
+        if (phase === 'array' && depth === 2 && !capturing) {
+          capturing = true;
+          captureFrom = i;
+        }
+        depth++;
+      } else if (c === 0x7d || c === 0x5d) {
+        depth--;
+        if (phase === 'array' && depth === 1) {
+          if (c !== 0x5d) throw new JsonStructureError(`mismatched bracket in ${arrayKey}`);
+          if (capturing) yield { kind: 'element', key, index: elementIndex++, text: take(chunk, i) };
+          else if (elementIndex > 0) throw new JsonStructureError(`${arrayKey}[${elementIndex}]: empty element`);
+          phase = 'afterArray';
+        } else if (phase === 'value' && depth === 0) {
+          yield { kind: 'member', key, value: parseMember(take(chunk, i)) };
+          phase = 'done';
+        }
+      } else if (c === 0x2c) {
+        if (phase === 'value' && depth === 1) {
+          yield { kind: 'member', key, value: parseMember(take(chunk, i)) };
+          phase = 'expectKey';
+        } else if (phase === 'array' && depth === 2) {
+          if (!capturing) throw new JsonStructureError(`${arrayKey}[${elementIndex}]: empty element`);
+          yield { kind: 'element', key, index: elementIndex++, text: take(chunk, i) };
+        }
+      } else if (phase === 'array' && depth === 2 && !capturing) {
+        capturing = true; // a scalar element
+        captureFrom = i;
+      }
+    }
+    if (capturing) {
+      pieces.push(chunk.subarray(captureFrom));
+      captureFrom = 0;
+    }
+  }
+  if (phase !== 'done') {
+    const where = phase === 'array' ? ` inside ${arrayKey}[${elementIndex}]` : '';
+    throw new JsonStructureError(`the file ends early (truncated)${where}`);
+  }
+}

@@ -1,0 +1,85 @@
+/** Open the store: SQLite (embedded default, one file) or PostgreSQL, behind one Kysely schema. */
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface ElectionTable {
+  id: number;
+  sha256: string;
+  definition: Uint8Array;
+  loaded_at: string;
+}
+export interface EntryTable {
+  /** 0-based leaf index in the Merkle log. */
+  seq: number;
+  kind: 'cvr' | 'event';
+  jurisdiction: string | null;
+  cvr_id: string | null;
+  import_id: number | null;
+  body: Uint8Array;
+}
+export interface ImportTable {
+  id: number;
+  jurisdiction: string;
+  file_name: string;
+  file_sha256: string;
+  format: string;
+  cvr_count: number;
+  first_seq: number;
+  imported_at: string;
+}
+export interface TileTable {
+  level: number;
+  idx: number;
+  width: number;
+  hashes: Uint8Array;
+}
+export interface CheckpointTable {
+  id: number;
+  size: number;
+  root: Uint8Array;
+  note: string;
+  created_at: string;
+}
+export interface LogKeyTable {
+  id: number;
+  origin: string;
+  vkey: string;
+}
+
+export interface Schema {
+  election: ElectionTable;
+  entries: EntryTable;
+  imports: ImportTable;
+  tiles: TileTable;
+  checkpoints: CheckpointTable;
+  log_key: LogKeyTable;
+}
+
+export type Db = Kysely<Schema>;
+
+export interface StoreLocation {
+  /** SQLite file path (the default backend). */
+  readonly sqlitePath?: string;
+  /** postgres://… (the server backend). */
+  readonly databaseUrl?: string;
+}
+
+// int8 (OID 20) as number: every count and index here is far below 2^53.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export function openDatabase(where: StoreLocation): { db: Db; dialect: Dialect } {
+  if (where.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: where.databaseUrl, max: 4 });
+    return { db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
+  }
+  if (!where.sqlitePath) throw new Error('no database given: pass --db PATH or --database-url URL');
+  const sqlite = new Database(where.sqlitePath);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('foreign_keys = ON');
+  return { db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+}

@@ -1,0 +1,132 @@
+/**
+ * Appends entries to the log inside one database transaction: rows, leaf hashes, tiles, and signed
+ * checkpoints. Only the right edge of the tree is held in memory.
+ */
+import { type Transaction, sql } from 'kysely';
+import { type Checkpoint, signCheckpoint } from '../core/log/checkpoint.js';
+import type { MerkleHasher } from '../core/log/merkle.js';
+import { type Signer, verifierKeyText } from '../core/log/note.js';
+import { type Tile, TileBuilder, TILE_WIDTH } from '../core/log/tiles.js';
+import type { Dialect, EntryTable, ImportTable, Schema } from './database.js';
+
+const ROWS_PER_INSERT = 1000;
+
+export type EntryMeta = Omit<EntryTable, 'seq' | 'body'>;
+
+export const asBuffer = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+
+export class LedgerWriter {
+  private pendingRows: EntryTable[] = [];
+  private pendingTiles: Tile[] = [];
+  private constructor(
+    readonly trx: Transaction<Schema>,
+    private readonly hasher: MerkleHasher,
+    private readonly builder: TileBuilder,
+  ) {}
+
+  static async open(trx: Transaction<Schema>, dialect: Dialect, hasher: MerkleHasher): Promise<LedgerWriter> {
+    // One writer at a time: concurrent appends would race for the same leaf indices.
+    if (dialect === 'postgres') await sql`LOCK TABLE entries IN EXCLUSIVE MODE`.execute(trx);
+    const row = await trx.selectFrom('entries').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirst();
+    const size = row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
+    const partials: Tile[] = [];
+    for (let level = 0; Math.floor(size / TILE_WIDTH ** level) > 0; level++) {
+      const width = Math.floor(size / TILE_WIDTH ** level) % TILE_WIDTH;
+      if (width === 0) continue;
+      const index = Math.floor(size / TILE_WIDTH ** (level + 1));
+      const t = await trx
+        .selectFrom('tiles')
+        .select('hashes')
+        .where('level', '=', level)
+        .where('idx', '=', index)
+        .where('width', '=', width)
+        .executeTakeFirst();
+      if (!t) throw new Error(`the store is missing tile ${level}/${index}.p/${width} for log size ${size}`);
+      partials.push({ level, index, width, hashes: t.hashes });
+    }
+    const writer: LedgerWriter = new LedgerWriter(
+      trx,
+      hasher,
+      new TileBuilder(hasher, (t) => writer.pendingTiles.push(t), { size, partials }),
+    );
+    return writer;
+  }
+
+  async insertElection(sha256: string, definition: Uint8Array, now: string): Promise<void> {
+    await this.trx.insertInto('election').values({ id: 1, sha256, definition: asBuffer(definition), loaded_at: now }).execute();
+  }
+
+  async insertImport(row: ImportTable): Promise<void> {
+    await this.trx.insertInto('imports').values(row).execute();
+  }
+
+  async nextImportId(): Promise<number> {
+    const last = await this.trx.selectFrom('imports').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+    return Number(last?.max ?? 0) + 1;
+  }
+
+  get size(): number {
+    return this.builder.size;
+  }
+
+  async append(body: Uint8Array, meta: EntryMeta): Promise<number> {
+    const seq = this.builder.size;
+    this.builder.appendLeafHash(this.hasher.hashLeaf(body));
+    this.pendingRows.push({ seq, body: asBuffer(body), ...meta });
+    if (this.pendingRows.length >= ROWS_PER_INSERT) await this.flush();
+    return seq;
+  }
+
+  async flush(): Promise<void> {
+    if (this.pendingRows.length > 0) {
+      const rows = this.pendingRows;
+      this.pendingRows = [];
+      await this.trx.insertInto('entries').values(rows).execute();
+    }
+    if (this.pendingTiles.length > 0) {
+      const tiles = this.pendingTiles;
+      this.pendingTiles = [];
+      await this.insertTiles(tiles);
+    }
+  }
+
+  private async insertTiles(tiles: readonly Tile[]): Promise<void> {
+    for (let i = 0; i < tiles.length; i += 200) {
+      await this.trx
+        .insertInto('tiles')
+        .values(tiles.slice(i, i + 200).map((t) => ({ level: t.level, idx: t.index, width: t.width, hashes: asBuffer(t.hashes) })))
+        .onConflict((oc) => oc.columns(['level', 'idx', 'width']).doNothing())
+        .execute();
+    }
+  }
+
+  /** Writes everything pending, including the partial tiles at the new right edge. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.insertTiles(this.builder.partialTiles());
+  }
+
+  root(): Uint8Array {
+    return this.builder.root();
+  }
+
+  /** Finishes the append and signs a checkpoint of the new size; the signer must be the log's key. */
+  async checkpoint(signer: Signer, now: string): Promise<{ checkpoint: Checkpoint; note: string }> {
+    await this.finish();
+    const vkey = verifierKeyText(signer);
+    const bound = await this.trx.selectFrom('log_key').selectAll().executeTakeFirst();
+    if (!bound) await this.trx.insertInto('log_key').values({ id: 1, origin: signer.name, vkey }).execute();
+    else if (bound.vkey !== vkey)
+      throw new WrongKeyError(`this log is signed by ${bound.vkey.split('+').slice(0, 2).join('+')}; the key given is ${vkey.split('+').slice(0, 2).join('+')}`);
+    const checkpoint: Checkpoint = { origin: signer.name, size: this.size, root: this.root(), extensions: [] };
+    const note = signCheckpoint(checkpoint, signer);
+    const last = await this.trx.selectFrom('checkpoints').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+    await this.trx
+      .insertInto('checkpoints')
+      .values({ id: Number(last?.max ?? 0) + 1, size: checkpoint.size, root: asBuffer(checkpoint.root), note, created_at: now })
+      .execute();
+    return { checkpoint, note };
+  }
+}
+
+export class WrongKeyError extends Error {}

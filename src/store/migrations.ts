@@ -1,0 +1,97 @@
+/** One set of migrations for both backends; ledger tables refuse UPDATE and DELETE in the database itself. */
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import type { Dialect } from './database.js';
+
+/** Tables that are append-only: the software never rewrites them and the database refuses to. */
+export const LEDGER_TABLES = ['election', 'entries', 'imports', 'tiles', 'checkpoints', 'log_key'] as const;
+
+export const appendOnlyTriggerNames = (table: string): string[] => [`${table}_no_update`, `${table}_no_delete`];
+
+function initial(dialect: Dialect): Migration {
+  const binary = dialect === 'postgres' ? 'bytea' : 'blob';
+  const big = dialect === 'postgres' ? 'bigint' : 'integer';
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('election')
+        .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('definition', binary, (c) => c.notNull())
+        .addColumn('loaded_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('entries')
+        .addColumn('seq', big, (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('cvr', 'event')`))
+        .addColumn('jurisdiction', 'text')
+        .addColumn('cvr_id', 'text')
+        .addColumn('import_id', 'integer')
+        .addColumn('body', binary, (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('entries_cvr').on('entries').columns(['jurisdiction', 'cvr_id']).unique().execute();
+      await db.schema
+        .createTable('imports')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('jurisdiction', 'text', (c) => c.notNull())
+        .addColumn('file_name', 'text', (c) => c.notNull())
+        .addColumn('file_sha256', 'text', (c) => c.notNull().unique())
+        .addColumn('format', 'text', (c) => c.notNull())
+        .addColumn('cvr_count', big, (c) => c.notNull())
+        .addColumn('first_seq', big, (c) => c.notNull())
+        .addColumn('imported_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('tiles')
+        .addColumn('level', 'integer', (c) => c.notNull())
+        .addColumn('idx', big, (c) => c.notNull())
+        .addColumn('width', 'integer', (c) => c.notNull().check(sql`width between 1 and 256`))
+        .addColumn('hashes', binary, (c) => c.notNull())
+        .addPrimaryKeyConstraint('tiles_pk', ['level', 'idx', 'width'])
+        .execute();
+      await db.schema
+        .createTable('checkpoints')
+        .addColumn('id', 'integer', (c) => c.primaryKey())
+        .addColumn('size', big, (c) => c.notNull())
+        .addColumn('root', binary, (c) => c.notNull())
+        .addColumn('note', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('log_key')
+        .addColumn('id', 'integer', (c) => c.primaryKey().check(sql`id = 1`))
+        .addColumn('origin', 'text', (c) => c.notNull())
+        .addColumn('vkey', 'text', (c) => c.notNull())
+        .execute();
+      for (const table of LEDGER_TABLES) await createAppendOnlyGuards(db, dialect, table);
+    },
+  };
+}
+
+export async function createAppendOnlyGuards(db: Kysely<unknown>, dialect: Dialect, table: string): Promise<void> {
+  const [noUpdate, noDelete] = appendOnlyTriggerNames(table) as [string, string];
+  if (dialect === 'sqlite') {
+    await sql
+      .raw(`CREATE TRIGGER ${noUpdate} BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`)
+      .execute(db);
+    await sql
+      .raw(`CREATE TRIGGER ${noDelete} BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`)
+      .execute(db);
+    return;
+  }
+  await sql
+    .raw(`CREATE OR REPLACE FUNCTION tallyproof_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$`)
+    .execute(db);
+  await sql
+    .raw(`CREATE TRIGGER ${noUpdate} BEFORE UPDATE OR TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION tallyproof_append_only()`)
+    .execute(db);
+  await sql
+    .raw(`CREATE TRIGGER ${noDelete} BEFORE DELETE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION tallyproof_append_only()`)
+    .execute(db);
+}
+
+export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => ({ '0001_initial': initial(dialect) }) };
+  const { error } = await new Migrator({ db, provider }).migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,175 @@
+/** The store: one interface over SQLite and PostgreSQL. Reads here; appends go through LedgerWriter. */
+import { sql } from 'kysely';
+import type { MerkleHasher } from '../core/log/merkle.js';
+import { nodeMerkleHasher } from '../platform/node-sha256.js';
+import { type Db, type Dialect, type ImportTable, type StoreLocation, openDatabase } from './database.js';
+import { LedgerWriter } from './ledger-writer.js';
+import { LEDGER_TABLES, appendOnlyTriggerNames, migrate } from './migrations.js';
+
+export interface StoredElection {
+  readonly sha256: string;
+  readonly bytes: Uint8Array;
+  readonly loadedAt: string;
+}
+
+export interface StoredCheckpoint {
+  readonly id: number;
+  readonly size: number;
+  readonly note: string;
+  readonly createdAt: string;
+}
+
+export class Store {
+  private constructor(
+    readonly db: Db,
+    readonly dialect: Dialect,
+    readonly hasher: MerkleHasher,
+  ) {}
+
+  static async open(where: StoreLocation, hasher: MerkleHasher = nodeMerkleHasher): Promise<Store> {
+    const { db, dialect } = openDatabase(where);
+    try {
+      await migrate(db as never, dialect);
+    } catch (e) {
+      await db.destroy();
+      throw e;
+    }
+    return new Store(db, dialect, hasher);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+
+  /** Runs fn in one transaction with a writer positioned at the end of the log; all or nothing. */
+  async append<T>(fn: (writer: LedgerWriter) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (trx) => {
+      const writer = await LedgerWriter.open(trx, this.dialect, this.hasher);
+      const out = await fn(writer);
+      await writer.finish();
+      return out;
+    });
+  }
+
+  async election(): Promise<StoredElection | null> {
+    const row = await this.db.selectFrom('election').selectAll().executeTakeFirst();
+    return row ? { sha256: row.sha256, bytes: row.definition, loadedAt: row.loaded_at } : null;
+  }
+
+  async logKey(): Promise<{ origin: string; vkey: string } | null> {
+    return (await this.db.selectFrom('log_key').select(['origin', 'vkey']).executeTakeFirst()) ?? null;
+  }
+
+  async logSize(): Promise<number> {
+    const row = await this.db.selectFrom('entries').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirst();
+    return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
+  }
+
+  async cvrCount(): Promise<number> {
+    const row = await this.db
+      .selectFrom('entries')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('kind', '=', 'cvr')
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async checkpoints(): Promise<StoredCheckpoint[]> {
+    const rows = await this.db.selectFrom('checkpoints').select(['id', 'size', 'note', 'created_at']).orderBy('id').execute();
+    return rows.map((r) => ({ id: r.id, size: Number(r.size), note: r.note, createdAt: r.created_at }));
+  }
+
+  async importBySha(sha256: string): Promise<ImportTable | null> {
+    return (await this.db.selectFrom('imports').selectAll().where('file_sha256', '=', sha256).executeTakeFirst()) ?? null;
+  }
+
+  async imports(): Promise<ImportTable[]> {
+    return this.db.selectFrom('imports').selectAll().orderBy('id').execute();
+  }
+
+  /** Entries [from, to) in log order, in pages, as stored (body and lookup columns). */
+  async *entries(from: number, to: number, page = 5000) {
+    for (let at = from; at < to; at += page) {
+      const rows = await this.db
+        .selectFrom('entries')
+        .selectAll()
+        .where('seq', '>=', at)
+        .where('seq', '<', Math.min(to, at + page))
+        .orderBy('seq')
+        .execute();
+      yield rows.map((r) => ({ ...r, seq: Number(r.seq) }));
+    }
+  }
+
+  async entryCount(): Promise<number> {
+    const row = await this.db.selectFrom('entries').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async tile(level: number, index: number, width: number): Promise<Uint8Array | null> {
+    const row = await this.db
+      .selectFrom('tiles')
+      .select('hashes')
+      .where('level', '=', level)
+      .where('idx', '=', index)
+      .where('width', '=', width)
+      .executeTakeFirst();
+    return row?.hashes ?? null;
+  }
+
+  /** The widest stored version of a tile (partial tiles grow; full tiles have width 256). */
+  async widestTile(level: number, index: number): Promise<Uint8Array | null> {
+    const row = await this.db
+      .selectFrom('tiles')
+      .select('hashes')
+      .where('level', '=', level)
+      .where('idx', '=', index)
+      .orderBy('width', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return row?.hashes ?? null;
+  }
+
+  async *tiles() {
+    let after = { level: -1, idx: -1, width: -1 };
+    for (;;) {
+      const rows = await this.db
+        .selectFrom('tiles')
+        .selectAll()
+        .where((eb) =>
+          eb.or([
+            eb('level', '>', after.level),
+            eb.and([eb('level', '=', after.level), eb('idx', '>', after.idx)]),
+            eb.and([eb('level', '=', after.level), eb('idx', '=', after.idx), eb('width', '>', after.width)]),
+          ]),
+        )
+        .orderBy('level')
+        .orderBy('idx')
+        .orderBy('width')
+        .limit(2000)
+        .execute();
+      if (rows.length === 0) return;
+      for (const r of rows) yield { level: r.level, index: Number(r.idx), width: r.width, hashes: r.hashes };
+      const last = rows[rows.length - 1]!;
+      after = { level: last.level, idx: Number(last.idx), width: last.width };
+    }
+  }
+
+  async findCvr(id: string, jurisdiction?: string): Promise<{ seq: number; body: Uint8Array; jurisdiction: string }[]> {
+    let q = this.db.selectFrom('entries').select(['seq', 'body', 'jurisdiction']).where('kind', '=', 'cvr').where('cvr_id', '=', id);
+    if (jurisdiction) q = q.where('jurisdiction', '=', jurisdiction);
+    const rows = await q.execute();
+    return rows.map((r) => ({ seq: Number(r.seq), body: r.body, jurisdiction: r.jurisdiction ?? '' }));
+  }
+
+  /** Names of the append-only guards missing from the database (empty when all are in place). */
+  async missingAppendOnlyGuards(): Promise<string[]> {
+    const want = LEDGER_TABLES.flatMap(appendOnlyTriggerNames);
+    const rows =
+      this.dialect === 'sqlite'
+        ? await sql<{ name: string }>`select name from sqlite_master where type = 'trigger'`.execute(this.db)
+        : await sql<{ name: string }>`select tgname as name from pg_trigger where not tgisinternal`.execute(this.db);
+    const have = new Set(rows.rows.map((r) => r.name));
+    return want.filter((n) => !have.has(n));
+  }
+}
