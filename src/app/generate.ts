@@ -1,0 +1,76 @@
+/** generate: a synthetic election written as a vendor would, with the ground truth beside it. */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { summarizeMarks } from '../core/cvr/votes.js';
+import { votesAllowedOf } from '../core/election/schema.js';
+import { writeCdfReport } from '../formats/cdf/cdf-json-writer.js';
+import { type SyntheticOptions, syntheticElection } from '../formats/synthetic/election.js';
+
+export const GENERATE_FORMATS = ['cdf'] as const;
+
+export interface GeneratedElection {
+  readonly dir: string;
+  readonly definition: string;
+  readonly cvrFiles: string[];
+  readonly truth: string;
+  readonly ballots: number;
+}
+
+export async function generateElection(
+  dir: string,
+  options: SyntheticOptions & { format: (typeof GENERATE_FORMATS)[number]; files?: number },
+): Promise<GeneratedElection> {
+  await mkdir(dir, { recursive: true });
+  const synth = syntheticElection(options);
+  const definition = path.join(dir, 'election.json');
+  await writeFile(definition, `${JSON.stringify(synth.election, null, 2)}\n`);
+
+  const truth = new Map(
+    synth.election.contests.map((c) => [c.id, { name: c.title, results: {} as Record<string, number>, overvotes: 0, undervotes: 0, ballots: 0 }]),
+  );
+  const names = new Map(
+    synth.election.contests.flatMap((c) => (c.type === 'yesno' ? c.choices : c.candidates).map((x) => [`${c.id}/${x.id}`, x.name] as const)),
+  );
+  const contests = new Map(synth.election.contests.map((c) => [c.id, c]));
+  function* counted() {
+    for (const cvr of synth.cvrs()) {
+      for (const cc of cvr.contests) {
+        const t = truth.get(cc.contest)!;
+        const s = summarizeMarks(contests.get(cc.contest)!, cc.marks);
+        t.ballots++;
+        t.undervotes += s.undervotes;
+        if (s.overvoted) t.overvotes += votesAllowedOf(contests.get(cc.contest)!);
+        else
+          for (const m of cc.marks)
+            if (m.rank === undefined || m.rank === 1) {
+              const name = names.get(`${cc.contest}/${m.choice}`)!;
+              t.results[name] = (t.results[name] ?? 0) + 1;
+            }
+      }
+      yield cvr;
+    }
+  }
+
+  const files = Math.max(1, options.files ?? 1);
+  const perFile = Math.ceil(options.ballots / files);
+  const cvrFiles: string[] = [];
+  const all = counted();
+  for (let f = 0; f < files; f++) {
+    const file = path.join(dir, files === 1 ? 'cvr-report.json' : `cvr-report-${String(f + 1).padStart(3, '0')}.json`);
+    const slice = function* () {
+      for (let i = 0; i < perFile; i++) {
+        const next = all.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    };
+    await writeCdfReport(file, synth.election, slice(), `${synth.election.date}T21:00:00-05:00`);
+    cvrFiles.push(file);
+  }
+  const truthFile = path.join(dir, 'truth.json');
+  await writeFile(
+    truthFile,
+    `${JSON.stringify({ ballots: options.ballots, seed: options.seed, note: 'ranked contests: first-choice counts', contests: [...truth.values()] }, null, 2)}\n`,
+  );
+  return { dir, definition, cvrFiles, truth: truthFile, ballots: options.ballots };
+}

@@ -1,0 +1,148 @@
+/**
+ * CVR import: each file is parsed as a stream, every CVR validated against the definition, and the file
+ * appended to the log in one transaction with its import event and a signed checkpoint — all or nothing.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { cvrProblem, indexDefinition } from '../core/cvr/validate.js';
+import type { LoadedElection } from '../core/election/load.js';
+import { encodeCvr, encodeEvent } from '../core/entries.js';
+import { type Signer, verifierKeyText } from '../core/log/note.js';
+import { readCdfCvrs } from '../formats/cdf/cdf-json-reader.js';
+import { deriveDefinitionFromCdf } from '../formats/cdf/derive-definition.js';
+import { InputError } from '../formats/errors.js';
+import { WrongKeyError } from '../store/ledger-writer.js';
+import type { Store } from '../store/store.js';
+import { keyLabel } from './keys.js';
+import { parseDefinition, recordElection } from './load-election.js';
+
+export const IMPORT_FORMATS = ['cdf'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+export interface ImportOptions {
+  readonly format: ImportFormat;
+  readonly signer: Signer;
+  readonly jurisdiction?: string;
+  readonly now: () => string;
+  /** Messages for the person running the import (derived definitions and the like). */
+  readonly inform?: (message: string) => void;
+  readonly onFileStart?: (file: string, bytes: number) => void;
+  readonly onBytes?: (n: number) => void;
+}
+
+export interface ImportSummary {
+  readonly file: string;
+  readonly sha256: string;
+  readonly cvrs: number;
+  readonly firstEntry: number;
+  readonly logSize: number;
+  readonly derivedDefinition: boolean;
+}
+
+export async function fileSha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function chooseJurisdiction(election: LoadedElection, wanted: string | undefined): string {
+  const ids = election.election.jurisdictions.map((j) => j.id);
+  if (wanted !== undefined) {
+    if (!ids.includes(wanted)) throw new Error(`unknown jurisdiction ${JSON.stringify(wanted)}; the election has ${ids.join(', ')}`);
+    return wanted;
+  }
+  if (ids.length !== 1) throw new Error(`the election has ${ids.length} jurisdictions: pass --jurisdiction (one of ${ids.join(', ')})`);
+  return ids[0]!;
+}
+
+const isUniqueViolation = (e: unknown) => {
+  const code = (e as { code?: string }).code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+};
+
+export async function importFiles(store: Store, files: readonly string[], options: ImportOptions): Promise<ImportSummary[]> {
+  const bound = await store.logKey();
+  if (bound && bound.vkey !== verifierKeyText(options.signer))
+    throw new WrongKeyError(`the key given is not this log's signing key (the log is signed by ${bound.vkey.split('+').slice(0, 2).join('+')})`);
+  const out: ImportSummary[] = [];
+  for (const file of files) out.push(await importFile(store, file, options));
+  return out;
+}
+
+async function importFile(store: Store, file: string, options: ImportOptions): Promise<ImportSummary> {
+  const { size } = await stat(file).catch(() => {
+    throw new InputError(file, undefined, 'no such file');
+  });
+  const sha256 = await fileSha256(file);
+  const previous = await store.importBySha(sha256);
+  if (previous)
+    throw new InputError(file, undefined, `already imported (import #${previous.id} of ${previous.file_name} at ${previous.imported_at}); nothing was stored`);
+
+  const stored = await store.election();
+  let election: LoadedElection;
+  let derived = false;
+  if (stored) election = parseDefinition('stored definition', stored.bytes);
+  else {
+    const d = await deriveDefinitionFromCdf(file);
+    election = parseDefinition(`definition derived from ${file}`, d.bytes);
+    derived = true;
+    options.inform?.(`No election definition was loaded: derived one from ${path.basename(file)} (sha256 ${election.sha256}).`);
+    for (const note of d.notes) options.inform?.(`  ${note}`);
+  }
+  const jurisdiction = chooseJurisdiction(election, options.jurisdiction);
+  const index = indexDefinition(election.election);
+  const by = keyLabel(options.signer);
+  const now = options.now();
+  const ids = new Set<string>();
+  options.onFileStart?.(file, size);
+
+  try {
+    return await store.append(async (w) => {
+      if (derived) await recordElection(w, election, `derived from ${path.basename(file)}`, now, options.signer);
+      const importId = await w.nextImportId();
+      const firstEntry = w.size;
+      for await (const { index: i, cvr } of readCdfCvrs(file, jurisdiction, options.onBytes)) {
+        const problem = cvrProblem(cvr, index);
+        if (problem) throw new InputError(file, `CVR[${i}] (id ${cvr.id})`, problem);
+        if (ids.has(cvr.id)) throw new InputError(file, `CVR[${i}]`, `CVR id ${cvr.id} appears twice in this file`);
+        ids.add(cvr.id);
+        await w.append(encodeCvr(cvr), { kind: 'cvr', jurisdiction, cvr_id: cvr.id, import_id: importId });
+      }
+      const cvrs = w.size - firstEntry;
+      const name = path.basename(file);
+      await w.insertImport({
+        id: importId,
+        jurisdiction,
+        file_name: name,
+        file_sha256: sha256,
+        format: options.format,
+        cvr_count: cvrs,
+        first_seq: firstEntry,
+        imported_at: now,
+      });
+      const event = encodeEvent({
+        type: 'cvrs.imported',
+        at: now,
+        by,
+        data: { file: name, sha256, format: options.format, jurisdiction, cvrs, first: firstEntry },
+      });
+      await w.append(event, { kind: 'event', jurisdiction: null, cvr_id: null, import_id: importId });
+      await w.checkpoint(options.signer, now);
+      return { file, sha256, cvrs, firstEntry, logSize: w.size, derivedDefinition: derived };
+    });
+  } catch (e) {
+    if (isUniqueViolation(e)) throw new InputError(file, undefined, await describeDuplicate(store, jurisdiction, ids));
+    throw e;
+  }
+}
+
+async function describeDuplicate(store: Store, jurisdiction: string, ids: ReadonlySet<string>): Promise<string> {
+  // The clash is in the last insert batch, so look at the most recent ids first.
+  for (const id of [...ids].reverse()) {
+    const found = await store.findCvr(id, jurisdiction);
+    if (found.length > 0) return `CVR id ${id} is already in the store (log entry ${found[0]!.seq}); nothing was stored`;
+  }
+  return 'a CVR id is already in the store; nothing was stored';
+}

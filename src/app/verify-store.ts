@@ -1,0 +1,49 @@
+/** verify --db: the live store checked against its latest signed checkpoint, plus the store's own guards. */
+import type { Verifier } from '../core/log/note.js';
+import { type VerificationReport, verifyEvidence } from '../core/verify/evidence.js';
+import { nodeSha256 } from '../platform/node-sha256.js';
+import type { Store } from '../store/store.js';
+
+export async function verifyStore(
+  store: Store,
+  verifier: Verifier,
+  onProgress?: (done: number, total: number) => void,
+): Promise<VerificationReport> {
+  const report = await verifyEvidence(
+    {
+      checkpointNotes: async () => (await store.checkpoints()).map((c) => c.note),
+      electionBytes: async () => (await store.election())?.bytes ?? null,
+      tile: (level, index, width) => store.tile(level, index, width),
+      entries: async function* (size) {
+        let expected = 0;
+        for await (const rows of store.entries(0, size)) {
+          for (const r of rows)
+            if (r.seq !== expected++) throw new Error(`entry ${expected - 1} is missing from the store`);
+          yield rows.map((r) => ({ body: r.body, columns: { kind: r.kind, jurisdiction: r.jurisdiction, cvrId: r.cvr_id } }));
+        }
+      },
+    },
+    verifier,
+    { hasher: store.hasher, sha256: nodeSha256, onProgress },
+  );
+  const failures = [...report.failures];
+
+  const rows = await store.entryCount();
+  if (rows > report.size)
+    failures.push(`${rows - report.size} entries after the latest checkpoint (size ${report.size}) are not covered by any signature`);
+  const missing = await store.missingAppendOnlyGuards();
+  if (missing.length > 0) failures.push(`append-only guards are missing from the database: ${missing.join(', ')}`);
+  const election = await store.election();
+  if (election && report.electionSha256 && election.sha256 !== report.electionSha256)
+    failures.push('the stored definition hash does not match its bytes');
+
+  const imports = await store.imports();
+  if (imports.length !== report.imports.length)
+    failures.push(`the store lists ${imports.length} imports, the log records ${report.imports.length}`);
+  imports.forEach((row, i) => {
+    const logged = report.imports[i];
+    if (logged && (row.file_sha256 !== logged.sha256 || Number(row.cvr_count) !== logged.cvrs || Number(row.first_seq) !== logged.first))
+      failures.push(`import #${row.id} (${row.file_name}) disagrees with its logged import event`);
+  });
+  return { ...report, failures, ok: failures.length === 0 };
+}

@@ -1,0 +1,161 @@
+/** Commands that read and check evidence: status, publish, verify, log verify, receipt, events. */
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { parseCheckpointText } from '../../core/log/checkpoint.js';
+import { parseNote } from '../../core/log/note.js';
+import { eventsDocument, renderJson, verifyBundle } from '../../core/verify/bundle.js';
+import type { VerificationReport } from '../../core/verify/evidence.js';
+import { verifyTlogTiles } from '../../core/verify/tlog-tiles.js';
+import { readVerifierKey } from '../../app/keys.js';
+import { folderReader, publish } from '../../app/publish.js';
+import { checkReceipt, makeReceipt } from '../../app/receipt.js';
+import { verifyStore } from '../../app/verify-store.js';
+import { nodeMerkleHasher, nodeSha256 } from '../../platform/node-sha256.js';
+import { CliFailure, printJson, progress, say } from '../output.js';
+import { type StoreFlags, withStore, withStoreOptions } from '../store-options.js';
+
+function reportVerification(r: VerificationReport, what: string, json?: boolean): void {
+  const summary = {
+    ok: r.ok,
+    origin: r.origin,
+    size: r.size,
+    cvrs: r.cvrs,
+    events: r.events.length,
+    imports: r.imports.length,
+    checkpoints: r.checkpoints.length,
+    electionSha256: r.electionSha256,
+    failures: r.failures,
+  };
+  if (json) printJson(summary);
+  else if (r.ok)
+    say(
+      `OK: ${what} verified. ${r.size} log entries (${r.cvrs} CVRs, ${r.events.length} events) match ${r.checkpoints.length} signed checkpoint(s) of ${r.origin}; every tile recomputed; every CVR valid against election ${r.electionSha256}.`,
+    );
+  else for (const f of r.failures) say(`FAIL: ${f}`);
+  if (!r.ok) throw new CliFailure(`verification failed: ${r.failures.length} problem(s); first: ${r.failures[0]}`);
+}
+
+export function registerEvidenceCommands(program: Command): void {
+  withStoreOptions(program.command('status'))
+    .description('what the store holds')
+    .option('--json', 'machine-readable output')
+    .action(async (o: StoreFlags & { json?: boolean }) => {
+      const s = await withStore(o, async (store) => {
+        const election = await store.election();
+        const checkpoints = await store.checkpoints();
+        const latest = checkpoints.at(-1);
+        return {
+          cvrs: await store.cvrCount(),
+          logSize: await store.logSize(),
+          election: election ? { sha256: election.sha256, loadedAt: election.loadedAt } : null,
+          imports: (await store.imports()).length,
+          checkpoints: checkpoints.length,
+          signedSize: latest ? parseCheckpointText(parseNote(latest.note).text).size : 0,
+          origin: (await store.logKey())?.origin ?? null,
+          backend: store.dialect,
+        };
+      });
+      if (o.json) printJson(s);
+      else
+        say(
+          `${s.cvrs} CVRs in a log of ${s.logSize} entries (${s.signedSize} covered by the latest of ${s.checkpoints} signed checkpoints); ${s.imports} imports; election ${s.election?.sha256 ?? 'not loaded'}.`,
+        );
+    });
+
+  withStoreOptions(program.command('publish'))
+    .description('write the static evidence bundle (C2SP tlog-tiles layout plus checkpoints, definition, key, events)')
+    .requiredOption('--out <dir>', 'bundle folder')
+    .option('--json', 'machine-readable output')
+    .action(async (o: StoreFlags & { out: string; json?: boolean }) => {
+      const bar = progress(o.json);
+      const r = await withStore(o, (store) => {
+        bar.start(1, 'checking the store before publishing');
+        return publish(store, o.out, (done, total) => {
+          bar.start(total, 'checking the store before publishing');
+          bar.set(done);
+        });
+      }).finally(() => bar.stop());
+      if (o.json) printJson(r);
+      else
+        say(
+          `Published ${r.size} entries (${r.cvrs} CVRs) and ${r.checkpoints} checkpoints to ${r.dir} (${r.files} files).${r.unsignedEntries ? ` ${r.unsignedEntries} newer entries are not yet signed and were left out.` : ''}`,
+        );
+    });
+
+  withStoreOptions(program.command('verify'))
+    .description('verify a published bundle (DIR) or a live store (--db), recomputing everything')
+    .argument('[dir]', 'bundle folder')
+    .requiredOption('--vkey <vkey>', 'the verifier key you trust (file or key text)')
+    .option('--json', 'machine-readable output')
+    .action(async (dir: string | undefined, o: StoreFlags & { vkey: string; json?: boolean }) => {
+      const verifier = await readVerifierKey(o.vkey);
+      const bar = progress(o.json);
+      const onProgress = (done: number, total: number) => {
+        bar.start(total, 'verifying');
+        bar.set(done);
+      };
+      let report: VerificationReport;
+      if (dir !== undefined) {
+        if (!existsSync(dir)) throw new CliFailure(`no bundle at ${dir}`);
+        report = await verifyBundle(folderReader(dir), verifier, { hasher: nodeMerkleHasher, sha256: nodeSha256, onProgress }).finally(() => bar.stop());
+      } else report = await withStore(o, (store) => verifyStore(store, verifier, onProgress)).finally(() => bar.stop());
+      reportVerification(report, dir ?? 'store', o.json);
+    });
+
+  const log = program.command('log').description('transparency logs');
+  log
+    .command('verify')
+    .description('verify any C2SP tlog-tiles log from its static files')
+    .argument('<dir>', 'log folder (holds checkpoint and tile/)')
+    .requiredOption('--vkey <vkey>', 'the log key you trust (file or key text)')
+    .option('--json', 'machine-readable output')
+    .action(async (dir: string, o: { vkey: string; json?: boolean }) => {
+      const r = await verifyTlogTiles(folderReader(dir), await readVerifierKey(o.vkey), nodeMerkleHasher);
+      if (o.json) printJson(r);
+      else if (r.ok) say(`OK: ${r.origin} at size ${r.size}: every tile recomputed to the signed root; ${r.entriesChecked} entries hashed.`);
+      else for (const f of r.failures) say(`FAIL: ${f}`);
+      if (!r.ok) throw new CliFailure(`log verification failed: ${r.failures[0]}`);
+    });
+
+  const receipt = withStoreOptions(program.command('receipt'))
+    .description("a CVR's inclusion proof (c2sp.org/tlog-proof@v1) against the latest signed checkpoint")
+    .option('--cvr <id>', 'CVR id as the vendor gives it')
+    .option('--jurisdiction <id>', 'jurisdiction, when the id is not unique across them')
+    .option('--out <file>', 'write the receipt here instead of stdout')
+    .action(async (o: StoreFlags & { cvr?: string; jurisdiction?: string; out?: string }) => {
+      if (!o.cvr) throw new CliFailure('pass --cvr ID (or use: tallyproof receipt verify FILE --vkey VKEY)');
+      const text = await withStore(o, (store) => makeReceipt(store, o.cvr!, o.jurisdiction));
+      if (o.out) await writeFile(o.out, text);
+      else process.stdout.write(text);
+    });
+  receipt
+    .command('verify')
+    .description('check a receipt offline: the checkpoint signature and the inclusion proof of its CVR')
+    .argument('<file>', 'receipt (.tlog-proof)')
+    .requiredOption('--vkey <vkey>', 'the log key you trust')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, o: { vkey: string; json?: boolean }) => {
+      const text = await readFile(file, 'utf8').catch(() => {
+        throw new CliFailure(`cannot read ${file}`);
+      });
+      const r = checkReceipt(text, await readVerifierKey(o.vkey));
+      if (o.json) printJson({ valid: true, ...r });
+      else say(`OK: CVR ${r.cvr.id} (${r.cvr.jurisdiction}) is entry ${r.index} of ${r.origin}, in the signed tree of ${r.logSize} entries.`);
+    });
+
+  withStoreOptions(program.command('events'))
+    .description('the event log (every state-changing action) as NIST SP 1500-101 JSON')
+    .requiredOption('--vkey <vkey>', 'the log key you trust (events are exported only from a store that verifies)')
+    .option('--format <format>', 'nist-eel', 'nist-eel')
+    .option('--out <file>', 'write here instead of stdout')
+    .action(async (o: StoreFlags & { vkey: string; format: string; out?: string }) => {
+      if (o.format !== 'nist-eel') throw new CliFailure(`unknown format ${o.format}; supported: nist-eel`);
+      const verifier = await readVerifierKey(o.vkey);
+      const r = await withStore(o, (store) => verifyStore(store, verifier));
+      if (!r.ok) throw new CliFailure(`the store does not verify: ${r.failures[0]}`);
+      const bytes = renderJson(eventsDocument(r));
+      if (o.out) await writeFile(o.out, bytes);
+      else process.stdout.write(bytes);
+    });
+}

@@ -1,0 +1,69 @@
+/** Commands that record into the store: election load, import. */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { readSignerKey } from '../../app/keys.js';
+import { IMPORT_FORMATS, type ImportFormat, importFiles } from '../../app/import-cvrs.js';
+import { loadElectionFile } from '../../app/load-election.js';
+import { CliFailure, inform, printJson, progress, say } from '../output.js';
+import { type StoreFlags, withStore, withStoreOptions } from '../store-options.js';
+
+const now = () => new Date().toISOString();
+
+export function registerLedgerCommands(program: Command): void {
+  const election = program.command('election').description('the election definition');
+  withStoreOptions(election.command('load'))
+    .description('load a native election definition (identified by the SHA-256 of its exact bytes)')
+    .argument('<file>', 'definition JSON')
+    .option('--key <file>', 'sign a checkpoint right away with this key')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, o: StoreFlags & { key?: string; json?: boolean }) => {
+      const signer = o.key ? await readSignerKey(o.key) : undefined;
+      const bytes = await readFile(file).catch(() => {
+        throw new CliFailure(`cannot read ${file}`);
+      });
+      const r = await withStore(o, (store) => loadElectionFile(store, file, bytes, { signer, now }), true);
+      const out = { sha256: r.loaded.sha256, id: r.loaded.election.id, contests: r.loaded.election.contests.length, alreadyLoaded: r.alreadyLoaded };
+      if (o.json) printJson(out);
+      else
+        say(
+          r.alreadyLoaded
+            ? `Election ${out.id} (sha256 ${out.sha256}) was already loaded; nothing changed.`
+            : `Loaded election ${out.id}: ${out.contests} contests, sha256 ${out.sha256}${signer ? ', checkpoint signed' : ' (signed at the next import)'}.`,
+        );
+    });
+
+  withStoreOptions(program.command('import'))
+    .description('import CVR exports: each file is validated and appended to the log atomically, then a checkpoint is signed')
+    .requiredOption('--key <file>', "the log's signing key")
+    .requiredOption('--format <format>', `export format: ${IMPORT_FORMATS.join(', ')}`)
+    .option('--jurisdiction <id>', 'jurisdiction the CVRs belong to (default: the only one)')
+    .option('--json', 'machine-readable output')
+    .argument('<files...>', 'CVR export files')
+    .action(async (files: string[], o: StoreFlags & { key: string; format: string; jurisdiction?: string; json?: boolean }) => {
+      if (!(IMPORT_FORMATS as readonly string[]).includes(o.format))
+        throw new CliFailure(`unknown format ${o.format}; supported: ${IMPORT_FORMATS.join(', ')}`);
+      const signer = await readSignerKey(o.key);
+      const bar = progress(o.json);
+      try {
+        const results = await withStore(
+          o,
+          (store) =>
+            importFiles(store, files, {
+              format: o.format as ImportFormat,
+              signer,
+              jurisdiction: o.jurisdiction,
+              now,
+              inform,
+              onFileStart: (file, bytes) => bar.start(bytes, `importing ${file}`),
+              onBytes: (n) => bar.add(n),
+            }),
+          true,
+        );
+        bar.stop();
+        if (o.json) printJson({ imports: results });
+        else for (const r of results) say(`Imported ${r.cvrs} CVRs from ${r.file}; log size ${r.logSize}, checkpoint signed.`);
+      } finally {
+        bar.stop();
+      }
+    });
+}

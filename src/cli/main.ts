@@ -1,0 +1,29 @@
+/** The tallyproof command line. Every command: non-zero exit and a one-line reason on failure. */
+import { Command, CommanderError } from 'commander';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerEvidenceCommands } from './commands/evidence.js';
+import { registerGenerateCommand } from './commands/generate.js';
+import { registerKeyCommands } from './commands/keys.js';
+import { registerLedgerCommands } from './commands/ledger.js';
+import { CliFailure } from './output.js';
+
+const program = new Command('tallyproof')
+  .description('Election evidence anyone can re-derive: an append-only, signed log of cast vote records')
+  .version('0.1.0')
+  .exitOverride()
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+registerKeyCommands(program);
+registerLedgerCommands(program);
+registerEvidenceCommands(program);
+registerGenerateCommand(program);
+registerDemoCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) process.exit(e.exitCode);
+  const message = e instanceof Error ? e.message : String(e);
+  process.stderr.write(`tallyproof: ${message.split('\n')[0]}\n`);
+  process.exit(e instanceof CliFailure ? e.exitCode : 1);
+}

@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { StoreLocation } from '../store/database.js';
+import { Store } from '../store/store.js';
+import { CliFailure } from './output.js';
+
+export interface StoreFlags {
+  db?: string;
+  databaseUrl?: string;
+}
+
+/** --db PATH (SQLite, the default) or --database-url / DATABASE_URL (PostgreSQL). */
+export const withStoreOptions = (cmd: Command): Command =>
+  cmd
+    .option('--db <path>', 'SQLite store file (the embedded default)')
+    .option('--database-url <url>', 'PostgreSQL connection URL (default: $DATABASE_URL)');
+
+export function storeLocation(flags: StoreFlags): StoreLocation {
+  if (flags.db) return { sqlitePath: flags.db };
+  const url = flags.databaseUrl ?? process.env.DATABASE_URL;
+  if (url) return { databaseUrl: url };
+  throw new CliFailure('no store given: pass --db PATH (SQLite) or --database-url URL (PostgreSQL)');
+}
+
+/** Opens the store for fn; only commands that record something may create a new SQLite file. */
+export async function withStore<T>(flags: StoreFlags, fn: (store: Store) => Promise<T>, create = false): Promise<T> {
+  const where = storeLocation(flags);
+  if (where.sqlitePath && !create && !existsSync(where.sqlitePath)) throw new CliFailure(`no store at ${where.sqlitePath}`);
+  const store = await Store.open(where);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}

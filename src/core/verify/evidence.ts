@@ -1,0 +1,199 @@
+/**
+ * Verifies the evidence of a log from its raw parts alone — checkpoints, entries, tiles, the definition — so
+ * the same code checks a published bundle (CLI or browser) and a live store. It recomputes; it trusts nothing.
+ */
+import { bytesEqual, toHex } from '../bytes.js';
+import { decodeEntry } from '../entries.js';
+import { type Checkpoint, verifyCheckpoint } from '../log/checkpoint.js';
+import { type MerkleHasher, defaultHasher } from '../log/merkle.js';
+import type { Verifier } from '../log/note.js';
+import { type Tile, TileBuilder, TILE_WIDTH } from '../log/tiles.js';
+import { cvrProblem, indexDefinition } from '../cvr/validate.js';
+import { describeIssues, loadElection } from '../election/load.js';
+import type { LoggedEvent } from '../events/nist-eel.js';
+import { portableSha256, type Sha256 } from '../hash.js';
+
+export interface StoredEntry {
+  readonly body: Uint8Array;
+  /** Lookup columns kept beside the entry by a store; checked against the entry itself. */
+  readonly columns?: { kind: string; jurisdiction: string | null; cvrId: string | null };
+}
+
+export interface EvidenceSource {
+  /** Every signed checkpoint, oldest first. */
+  checkpointNotes(): Promise<string[]>;
+  electionBytes(): Promise<Uint8Array | null>;
+  /** Entries [0, size) in log order, in batches. */
+  entries(size: number): AsyncIterable<readonly StoredEntry[]>;
+  /** The stored or published tile, or null when absent. */
+  tile(level: number, index: number, width: number): Promise<Uint8Array | null>;
+}
+
+export interface ImportRecord {
+  readonly seq: number;
+  readonly sha256: string;
+  readonly cvrs: number;
+  readonly first: number;
+}
+
+export interface VerificationReport {
+  readonly ok: boolean;
+  readonly failures: string[];
+  readonly origin?: string;
+  readonly size: number;
+  readonly cvrs: number;
+  readonly events: LoggedEvent[];
+  readonly imports: ImportRecord[];
+  readonly checkpoints: Checkpoint[];
+  readonly electionSha256?: string;
+  readonly electionId?: string;
+}
+
+const MAX_LISTED = 25;
+
+export async function verifyEvidence(
+  source: EvidenceSource,
+  verifier: Verifier,
+  options: { hasher?: MerkleHasher; sha256?: Sha256; onProgress?: (done: number, total: number) => void } = {},
+): Promise<VerificationReport> {
+  const hasher = options.hasher ?? defaultHasher;
+  const sha256 = options.sha256 ?? portableSha256;
+  const failures: string[] = [];
+  let omitted = 0;
+  const fail = (msg: string) => {
+    if (failures.length < MAX_LISTED) failures.push(msg);
+    else omitted++;
+  };
+  const report = (extra: Partial<VerificationReport>): VerificationReport => {
+    if (omitted) failures.push(`… and ${omitted} more failures`);
+    return { ok: failures.length === 0, failures, size: 0, cvrs: 0, events: [], imports: [], checkpoints: [], ...extra };
+  };
+
+  // 1. Every checkpoint is signed by the trusted key, for one origin, and sizes never shrink.
+  const checkpoints: Checkpoint[] = [];
+  for (const [i, note] of (await source.checkpointNotes()).entries()) {
+    try {
+      const c = verifyCheckpoint(note, verifier);
+      const prev = checkpoints[checkpoints.length - 1];
+      if (prev && c.origin !== prev.origin) fail(`checkpoint ${i + 1} has origin ${c.origin}, earlier ones ${prev.origin}`);
+      if (prev && c.size < prev.size) fail(`checkpoint ${i + 1} shrinks the log from ${prev.size} to ${c.size} entries`);
+      checkpoints.push(c);
+    } catch (e) {
+      fail(`checkpoint ${i + 1}: ${(e as Error).message}`);
+    }
+  }
+  const latest = checkpoints[checkpoints.length - 1];
+  if (!latest) {
+    fail('no checkpoint signed by the trusted key');
+    return report({ checkpoints });
+  }
+  const size = latest.size;
+
+  // 2. The election definition, by its exact bytes.
+  const electionBytes = await source.electionBytes();
+  const loaded = electionBytes ? loadElection(electionBytes, sha256) : null;
+  if (!electionBytes) fail('the election definition is missing');
+  else if (loaded && !loaded.ok) fail(`the election definition is invalid: ${describeIssues(loaded.error)}`);
+  const election = loaded?.ok ? loaded.value : undefined;
+  const index = election ? indexDefinition(election.election) : undefined;
+
+  // 3. Recompute the tree from the entries; check tiles, the definition binding, every CVR and event.
+  const sizesOfInterest = new Set(checkpoints.map((c) => c.size));
+  const rootsAt = new Map<number, Uint8Array>();
+  const partialsAt = new Map<number, Tile[]>();
+  const fullTiles: Tile[] = [];
+  const builder = new TileBuilder(hasher, (t) => fullTiles.push(t));
+  if (sizesOfInterest.has(0)) rootsAt.set(0, builder.root());
+  const ids = new Set<string>();
+  const events: LoggedEvent[] = [];
+  const imports: ImportRecord[] = [];
+  let cvrs = 0;
+  let openRun = { first: -1, count: 0 };
+  let seq = 0;
+
+  const checkTiles = async () => {
+    for (const t of fullTiles.splice(0)) {
+      const got = await source.tile(t.level, t.index, TILE_WIDTH);
+      if (!got) fail(`tile ${t.level}/${t.index} is missing`);
+      else if (!bytesEqual(got, t.hashes)) fail(`tile ${t.level}/${t.index} does not match the entries`);
+    }
+  };
+
+  try {
+  for await (const batch of source.entries(size)) {
+    for (const stored of batch) {
+      if (seq >= size) break;
+      builder.appendLeafHash(hasher.hashLeaf(stored.body));
+      const decoded = decodeEntry(stored.body);
+      if (!decoded.ok) fail(`entry ${seq}: ${decoded.error}`);
+      else if (decoded.value.kind === 'cvr') {
+        const cvr = decoded.value.cvr;
+        cvrs++;
+        if (openRun.count === 0) openRun = { first: seq, count: 0 };
+        openRun.count++;
+        const key = `${cvr.jurisdiction}\u0000${cvr.id}`;
+        if (ids.has(key)) fail(`entry ${seq}: CVR ${cvr.id} of ${cvr.jurisdiction} appears twice in the log`);
+        ids.add(key);
+        if (index) {
+          const problem = cvrProblem(cvr, index);
+          if (problem) fail(`entry ${seq}: CVR ${cvr.id}: ${problem}`);
+        }
+        if (events.length === 0) fail(`entry ${seq}: a CVR before the election was loaded`);
+        const c = stored.columns;
+        if (c && (c.kind !== 'cvr' || c.jurisdiction !== cvr.jurisdiction || c.cvrId !== cvr.id))
+          fail(`entry ${seq}: the stored lookup columns disagree with the logged CVR`);
+      } else {
+        const event = decoded.value.event;
+        events.push({ seq, event, entrySha256: toHex(sha256(stored.body)) });
+        if (stored.columns && stored.columns.kind !== 'event') fail(`entry ${seq}: stored as ${stored.columns.kind}, logged as an event`);
+        if (event.type === 'election.loaded') {
+          if (events.length !== 1) fail(`entry ${seq}: a second election.loaded event`);
+          if (election && event.data.sha256 !== election.sha256)
+            fail(`entry ${seq}: the log commits to election definition ${event.data.sha256}, the definition given is ${election.sha256}`);
+        } else if (event.type === 'cvrs.imported') {
+          const claimed = { cvrs: Number(event.data.cvrs), first: Number(event.data.first) };
+          const actual = openRun.count === 0 ? { cvrs: 0, first: seq } : { cvrs: openRun.count, first: openRun.first };
+          if (claimed.cvrs !== actual.cvrs || claimed.first !== actual.first)
+            fail(`entry ${seq}: import event claims ${claimed.cvrs} CVRs from entry ${claimed.first}, the log has ${actual.cvrs} from ${actual.first}`);
+          imports.push({ seq, sha256: String(event.data.sha256), cvrs: claimed.cvrs, first: claimed.first });
+          openRun = { first: -1, count: 0 };
+        }
+      }
+      seq++;
+      if (sizesOfInterest.has(seq)) {
+        rootsAt.set(seq, builder.root());
+        partialsAt.set(seq, builder.partialTiles());
+      }
+    }
+    await checkTiles();
+    options.onProgress?.(seq, size);
+  }
+  } catch (e) {
+    fail(`reading the entries after entry ${seq}: ${(e as Error).message}`);
+  }
+  if (seq < size) fail(`the log holds ${seq} entries, the latest checkpoint covers ${size}`);
+  if (openRun.count > 0) fail(`${openRun.count} CVRs from entry ${openRun.first} are not closed by an import event`);
+
+  // 4. Every checkpoint's root is the root of that prefix of the entries: the history is consistent.
+  for (const [i, c] of checkpoints.entries()) {
+    const root = rootsAt.get(c.size);
+    if (root && !bytesEqual(root, c.root))
+      fail(`checkpoint ${i + 1} (size ${c.size}) does not match the entries: an entry was changed, removed, inserted or reordered`);
+    for (const t of partialsAt.get(c.size) ?? []) {
+      const got = await source.tile(t.level, t.index, t.width);
+      if (!got) fail(`tile ${t.level}/${t.index}.p/${t.width} is missing`);
+      else if (!bytesEqual(got, t.hashes)) fail(`tile ${t.level}/${t.index}.p/${t.width} does not match the entries`);
+    }
+  }
+
+  return report({
+    origin: latest.origin,
+    size,
+    cvrs,
+    events,
+    imports,
+    checkpoints,
+    electionSha256: election?.sha256,
+    electionId: election?.election.id,
+  });
+}

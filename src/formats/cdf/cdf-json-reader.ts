@@ -1,0 +1,138 @@
+/** NIST SP 1500-103 JSON reader: streams CVRs out of a CastVoteRecordReport, one normalised Cvr at a time. */
+import { createReadStream } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Cvr, Mark } from '../../core/cvr/model.js';
+import { formatPath } from '../../core/election/load.js';
+import { InputError } from '../errors.js';
+import { JsonStructureError, splitJsonObject } from '../json/object-splitter.js';
+import { type CdfCvr, CdfCvrSchema, CdfElectionSchema, CdfGpUnitSchema, type CdfElection, type CdfGpUnit } from './cdf-schema.js';
+
+const REPORT_TYPES = new Set(['CVR.CastVoteRecordReport', 'CastVoteRecordReport']);
+
+export interface CdfHeader {
+  readonly elections: CdfElection[];
+  readonly gpUnits: CdfGpUnit[];
+  readonly generatedDate?: string;
+}
+
+/** Reads the report's raw items, translating structural problems into InputErrors for this file. */
+async function* items(file: string, onBytes?: (n: number) => void) {
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+  const counted = async function* () {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      onBytes?.(chunk.length);
+      yield chunk;
+    }
+  };
+  try {
+    let sawCvrs = false;
+    for await (const item of splitJsonObject(counted(), 'CVR')) {
+      if (item.kind === 'element') sawCvrs = true;
+      yield item;
+    }
+    return sawCvrs;
+  } catch (e) {
+    if (e instanceof JsonStructureError) throw new InputError(file, undefined, e.message);
+    if (e instanceof TypeError && /encoded data was not valid/.test(e.message))
+      throw new InputError(file, undefined, 'the file is not valid UTF-8');
+    throw e;
+  } finally {
+    stream.destroy();
+  }
+}
+
+function parseMember<T>(file: string, key: string, schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new InputError(file, key, `${i ? `${formatPath(i.path)}: ${i.message}` : 'invalid'}`);
+  }
+  return r.data;
+}
+
+function checkMember(file: string, key: string, value: unknown, header: { elections: CdfElection[]; gpUnits: CdfGpUnit[]; generatedDate?: string }) {
+  if (key === '@type' && !REPORT_TYPES.has(String(value)))
+    throw new InputError(file, undefined, `not a NIST SP 1500-103 CastVoteRecordReport (@type is ${JSON.stringify(value)})`);
+  if (key === 'Election') header.elections = parseMember(file, 'Election', z.array(CdfElectionSchema), value);
+  if (key === 'GpUnit') header.gpUnits = parseMember(file, 'GpUnit', z.array(CdfGpUnitSchema), value);
+  if (key === 'GeneratedDate' && typeof value === 'string') header.generatedDate = value;
+}
+
+/** The report's Election, GpUnit and date members, plus a callback for every raw CVR (a first pass). */
+export async function readCdfHeader(file: string, onCvr?: (cvr: CdfCvr, index: number) => void): Promise<CdfHeader> {
+  const header: { elections: CdfElection[]; gpUnits: CdfGpUnit[]; generatedDate?: string } = { elections: [], gpUnits: [] };
+  for await (const item of items(file)) {
+    if (item.kind === 'member') checkMember(file, item.key, item.value, header);
+    else if (onCvr) onCvr(parseCdfCvr(file, item.index, item.text), item.index);
+  }
+  return header;
+}
+
+function parseCdfCvr(file: string, index: number, text: string): CdfCvr {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(file, `CVR[${index}]`, `not valid JSON: ${(e as Error).message}`);
+  }
+  const r = CdfCvrSchema.safeParse(json);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new InputError(file, `CVR[${index}]`, i ? `${formatPath(i.path)}: ${i.message}` : 'not a CVR');
+  }
+  return r.data;
+}
+
+/** Maps one CDF CVR to the normalised model, using the snapshot that CurrentSnapshotId names. */
+export function cdfCvrToCvr(file: string, index: number, raw: CdfCvr, jurisdiction: string): Cvr {
+  const record = `CVR[${index}]`;
+  const snapshot = raw.CVRSnapshot.find((s) => s['@id'] === raw.CurrentSnapshotId);
+  if (!snapshot) throw new InputError(file, record, `CurrentSnapshotId ${JSON.stringify(raw.CurrentSnapshotId)} names no snapshot`);
+  const contests = (snapshot.CVRContest ?? []).map((c) => {
+    const marks: Mark[] = [];
+    for (const sel of c.CVRContestSelection ?? []) {
+      for (const pos of sel.SelectionPosition) {
+        if (pos.HasIndication === 'no' || (pos.NumberVotes ?? 1) === 0) continue;
+        if (!sel.ContestSelectionId)
+          throw new InputError(file, record, `contest ${JSON.stringify(c.ContestId)}: a marked selection has no ContestSelectionId`);
+        const mark: { choice: string; rank?: number; writeIn?: string } = { choice: sel.ContestSelectionId };
+        if (pos.Rank !== undefined) mark.rank = pos.Rank;
+        if (pos.CVRWriteIn?.Text) mark.writeIn = pos.CVRWriteIn.Text;
+        marks.push(mark);
+      }
+    }
+    return { contest: c.ContestId, marks };
+  });
+  const id = raw.UniqueId ?? raw.BallotPrePrintedId ?? raw.BallotAuditId ?? `${path.basename(file)}(${index + 1})`;
+  const cvr: Cvr = { jurisdiction, id, contests };
+  const optional = {
+    tabulator: raw.CreatingDeviceId,
+    batch: raw.BatchId,
+    position: raw.BatchSequenceId,
+    imprintedId: raw.BallotAuditId ?? raw.BallotPrePrintedId,
+    precinct: raw.BallotStyleUnitId,
+    ballotStyle: raw.BallotStyleId,
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined && v !== '') (cvr as Record<string, unknown>)[k] = v;
+  return cvr;
+}
+
+/** Streams the CVRs of one report file. Throws InputError with the file, record and reason on bad input. */
+export async function* readCdfCvrs(
+  file: string,
+  jurisdiction: string,
+  onBytes?: (n: number) => void,
+): AsyncGenerator<{ index: number; cvr: Cvr }> {
+  const header: { elections: CdfElection[]; gpUnits: CdfGpUnit[] } = { elections: [], gpUnits: [] };
+  let count = 0;
+  for await (const item of items(file, onBytes)) {
+    if (item.kind === 'member') {
+      checkMember(file, item.key, item.value, header);
+      continue;
+    }
+    count++;
+    yield { index: item.index, cvr: cdfCvrToCvr(file, item.index, parseCdfCvr(file, item.index, item.text), jurisdiction) };
+  }
+  if (count === 0) throw new InputError(file, undefined, 'the report has no CVRs (no "CVR" array, or an empty one)');
+}

@@ -1,0 +1,90 @@
+/** The parts of NIST SP 1500-103 (CastVoteRecordReport, JSON) that Tallyproof reads; other fields pass. */
+import { z } from 'zod';
+
+const Indication = z.enum(['yes', 'no', 'unknown']);
+
+export const CdfSelectionPositionSchema = z.looseObject({
+  HasIndication: Indication.optional(),
+  NumberVotes: z.number().int().min(0).optional(),
+  Rank: z.number().int().min(1).optional(),
+  IsAllocable: Indication.optional(),
+  CVRWriteIn: z.looseObject({ Text: z.string().optional() }).optional(),
+});
+
+export const CdfContestSelectionSchema = z.looseObject({
+  ContestSelectionId: z.string().min(1).optional(),
+  SelectionPosition: z.array(CdfSelectionPositionSchema).min(1),
+});
+
+export const CdfCvrContestSchema = z.looseObject({
+  ContestId: z.string().min(1),
+  CVRContestSelection: z.array(CdfContestSelectionSchema).optional(),
+});
+
+export const CdfSnapshotSchema = z.looseObject({
+  '@id': z.string().min(1),
+  Type: z.enum(['original', 'interpreted', 'modified']).optional(),
+  CVRContest: z.array(CdfCvrContestSchema).optional(),
+});
+
+const OptionalText = z.union([z.string(), z.number()]).transform(String).optional();
+
+export const CdfCvrSchema = z.looseObject({
+  '@type': z.enum(['CVR', 'CVR.CVR']).optional(),
+  CVRSnapshot: z.array(CdfSnapshotSchema).min(1),
+  CurrentSnapshotId: z.string().min(1),
+  UniqueId: OptionalText,
+  BallotPrePrintedId: OptionalText,
+  BallotAuditId: OptionalText,
+  BatchId: OptionalText,
+  BatchSequenceId: z.number().int().min(0).optional(),
+  CreatingDeviceId: OptionalText,
+  BallotStyleId: OptionalText,
+  BallotStyleUnitId: OptionalText,
+  ElectionId: z.string().optional(),
+});
+export type CdfCvr = z.infer<typeof CdfCvrSchema>;
+
+export const CdfGpUnitSchema = z.looseObject({
+  '@id': z.string().min(1),
+  Name: z.string().optional(),
+  Type: z.string().optional(),
+  ComposingGpUnitIds: z.array(z.string()).optional(),
+});
+
+const CdfCandidateSchema = z.looseObject({
+  '@id': z.string().min(1),
+  Name: z.string().optional(),
+  PartyId: z.string().optional(),
+});
+
+const CdfElectionContestSelectionSchema = z.looseObject({
+  '@id': z.string().min(1),
+  '@type': z.string().optional(),
+  CandidateIds: z.array(z.string()).optional(),
+  IsWriteIn: z.boolean().optional(),
+  Selection: z.string().optional(),
+});
+
+export const CdfElectionContestSchema = z.looseObject({
+  '@id': z.string().min(1),
+  '@type': z.string(),
+  Name: z.string().optional(),
+  VotesAllowed: z.number().int().min(1).optional(),
+  NumberElected: z.number().int().min(1).optional(),
+  NumberOfRanks: z.number().int().min(1).optional(),
+  VoteVariation: z.string().optional(),
+  ElectionDistrictId: z.string().optional(),
+  ContestSelection: z.array(CdfElectionContestSelectionSchema).default([]),
+});
+
+export const CdfElectionSchema = z.looseObject({
+  '@id': z.string().min(1),
+  Name: z.string().optional(),
+  StartDate: z.string().optional(),
+  ElectionScopeId: z.string().optional(),
+  Candidate: z.array(CdfCandidateSchema).default([]),
+  Contest: z.array(CdfElectionContestSchema).default([]),
+});
+export type CdfElection = z.infer<typeof CdfElectionSchema>;
+export type CdfGpUnit = z.infer<typeof CdfGpUnitSchema>;
