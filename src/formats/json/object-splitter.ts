@@ -62,6 +62,8 @@ export async function* splitJsonObject(
   for await (const chunk of chunks) {
     if (capturing) captureFrom = 0;
     const n = chunk.length;
+    // Next backslash at or after i (n when none): found once per stretch, not once per string.
+    let nextBackslash = -1;
     for (let i = 0; i < n; i++) {
       if (inString) {
         if (escaped) {
@@ -69,7 +71,11 @@ export async function* splitJsonObject(
           continue;
         }
         const q = chunk.indexOf(QUOTE, i);
-        const b = chunk.indexOf(BACKSLASH, i);
+        if (nextBackslash < i) {
+          nextBackslash = chunk.indexOf(BACKSLASH, i);
+          if (nextBackslash < 0) nextBackslash = n;
+        }
+        const b = nextBackslash < n ? nextBackslash : -1;
         if (b >= 0 && (q < 0 || b < q)) {
           if (b + 1 < n) i = b + 1; // skip the escaped byte
           else {

@@ -1,0 +1,127 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { importFiles } from '../../src/app/import-cvrs.js';
+import { loadElectionFile } from '../../src/app/load-election.js';
+import { folderReader, publish } from '../../src/app/publish.js';
+import { checkReceipt, makeReceipt } from '../../src/app/receipt.js';
+import { verifyStore } from '../../src/app/verify-store.js';
+import { verifyBundle } from '../../src/core/verify/bundle.js';
+import { Store } from '../../src/store/store.js';
+import { editedReport, now, smallElection, testKeys } from '../support/fixtures.js';
+import { backends, tempDir } from '../support/stores.js';
+
+for (const backend of backends()) {
+  describe(`ledger on ${backend.name}`, () => {
+    async function loadedStore() {
+      const election = await smallElection(600, 2);
+      const keys = testKeys();
+      const store = await Store.open(await backend.fresh());
+      await loadElectionFile(store, election.definition, readFileSync(election.definition), { signer: keys.signer, now });
+      return { election, keys, store };
+    }
+
+    it('imports, verifies, publishes a bundle that verifies, and issues receipts', async () => {
+      const { election, keys, store } = await loadedStore();
+      try {
+        const results = await importFiles(store, election.cvrFiles, { format: 'cdf', signer: keys.signer, now });
+        expect(results.map((r) => r.cvrs)).toEqual([300, 300]);
+        expect(await store.cvrCount()).toBe(600);
+        // election.loaded + 300 CVRs + import event, twice
+        expect(await store.logSize()).toBe(1 + 2 * 301);
+        expect((await store.checkpoints()).map((c) => c.size)).toEqual([1, 302, 603]);
+
+        const live = await verifyStore(store, keys.verifier);
+        expect(live.failures).toEqual([]);
+        expect(live.cvrs).toBe(600);
+
+        const dir = tempDir();
+        const pub = await publish(store, dir);
+        expect(pub.size).toBe(603);
+        const bundle = await verifyBundle(folderReader(dir), keys.verifier);
+        expect(bundle.failures).toEqual([]);
+        expect(readFileSync(path.join(dir, 'tile/0/002.p/91')).length).toBe(91 * 32);
+        expect(readFileSync(path.join(dir, 'checkpoint'), 'utf8')).toContain('\n603\n');
+
+        const receipt = await makeReceipt(store, '1-1-7');
+        expect(receipt.startsWith('c2sp.org/tlog-proof@v1\nextra ')).toBe(true);
+        const checked = checkReceipt(receipt, keys.verifier);
+        expect(checked.cvr.id).toBe('1-1-7');
+        expect(checked.logSize).toBe(603);
+        expect(() => checkReceipt(receipt, testKeys().verifier)).toThrow(/no signature by a known key/);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('refuses UPDATE and DELETE on ledger tables in the database itself', async () => {
+      const { store } = await loadedStore();
+      try {
+        await expect(sql`UPDATE entries SET kind = 'cvr'`.execute(store.db)).rejects.toThrow(/append-only/);
+        await expect(sql`DELETE FROM checkpoints`.execute(store.db)).rejects.toThrow(/append-only/);
+        await expect(sql`DELETE FROM tiles`.execute(store.db)).rejects.toThrow(/append-only/);
+        expect(await store.missingAppendOnlyGuards()).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('refuses a re-import, a wrong key, and bad files — storing nothing and staying verifiable', async () => {
+      const { election, keys, store } = await loadedStore();
+      try {
+        const [first, second] = election.cvrFiles as [string, string];
+        await importFiles(store, [first], { format: 'cdf', signer: keys.signer, now });
+        const size = await store.logSize();
+        const expectRefused = async (file: string, pattern: RegExp, signer = keys.signer) => {
+          await expect(importFiles(store, [file], { format: 'cdf', signer, now })).rejects.toThrow(pattern);
+          expect(await store.logSize()).toBe(size);
+          expect((await store.imports()).length).toBe(1);
+          expect((await verifyStore(store, keys.verifier)).failures).toEqual([]);
+        };
+        await expectRefused(first, /already imported/);
+        await expectRefused(second, /not this log's signing key/, testKeys('county.example/2026').signer);
+
+        const unknownContest = editedReport(second, (r) => {
+          const snap = (r.CVR[5] as { CVRSnapshot: { CVRContest: { ContestId: string }[] }[] }).CVRSnapshot[0]!;
+          snap.CVRContest[0]!.ContestId = 'governr';
+        }, 'unknown-contest.json');
+        await expectRefused(unknownContest, /unknown-contest\.json: CVR\[5\].*unknown contest "governr" \(did you mean "governor"\?\)/);
+
+        const unknownChoice = editedReport(second, (r) => {
+          const snap = (r.CVR[7] as { CVRSnapshot: { CVRContest: { ContestId: string; CVRContestSelection: { ContestSelectionId: string }[] }[] }[] }).CVRSnapshot[0]!;
+          const c = snap.CVRContest.find((x) => x.ContestId === 'measure-a' && x.CVRContestSelection.length > 0)!;
+          c.CVRContestSelection[0]!.ContestSelectionId = 'measure-a-maybe';
+        }, 'unknown-choice.json');
+        await expectRefused(unknownChoice, /CVR\[7\].*has no choice "measure-a-maybe"/);
+
+        const rankedPlurality = editedReport(second, (r) => {
+          const snap = (r.CVR[3] as { CVRSnapshot: { CVRContest: { ContestId: string; CVRContestSelection: { SelectionPosition: Record<string, unknown>[] }[] }[] }[] }).CVRSnapshot[0]!;
+          const c = snap.CVRContest.find((x) => x.ContestId === 'governor' && x.CVRContestSelection.length > 0)!;
+          c.CVRContestSelection[0]!.SelectionPosition[0]!.Rank = 1;
+        }, 'ranked-plurality.json');
+        await expectRefused(rankedPlurality, /CVR\[3\].*"governor" is not ranked/);
+
+        const duplicate = editedReport(second, (r) => {
+          (r.CVR[9] as { UniqueId: string }).UniqueId = '1-1-1';
+        }, 'duplicate-id.json');
+        await expectRefused(duplicate, /CVR id 1-1-1 is already in the store/);
+
+        const text = readFileSync(second, 'utf8');
+        const truncated = path.join(election.dir, 'truncated.json');
+        writeFileSync(truncated, text.slice(0, Math.floor(text.length * 0.7)));
+        await expectRefused(truncated, /truncated\.json: the file ends early \(truncated\) inside CVR\[\d+\]/);
+
+        const malformed = path.join(election.dir, 'malformed.json');
+        writeFileSync(malformed, text.replace('"CurrentSnapshotId":', '"CurrentSnapshotId"'));
+        await expectRefused(malformed, /malformed\.json: CVR\[0\]: not valid JSON/);
+
+        // the good file still imports afterwards
+        await importFiles(store, [second], { format: 'cdf', signer: keys.signer, now });
+        expect(await store.cvrCount()).toBe(600);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,28 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { generateElection } from '../../src/app/generate.js';
+import { generateKey, parseSignerKey, parseVerifierKey } from '../../src/core/log/note.js';
+import { tempDir } from './stores.js';
+
+export const now = () => '2026-11-05T12:00:00.000Z';
+
+export function testKeys(name = 'county.example/2026') {
+  const k = generateKey(name);
+  return { ...k, signer: parseSignerKey(k.signerKey), verifier: parseVerifierKey(k.verifierKey) };
+}
+
+/** A small synthetic election split over `files` CDF reports, with its native definition. */
+export async function smallElection(ballots = 600, files = 2, seed = 'test') {
+  const dir = tempDir('tallyproof-election-');
+  const gen = await generateElection(dir, { ballots, seed, format: 'cdf', files });
+  return { dir, ...gen };
+}
+
+/** Writes a copy of a CDF report with fn applied to its parsed JSON. */
+export function editedReport(source: string, fn: (report: { CVR: Record<string, unknown>[] } & Record<string, unknown>) => void, name = 'edited.json') {
+  const report = JSON.parse(readFileSync(source, 'utf8'));
+  fn(report);
+  const out = path.join(path.dirname(source), name);
+  writeFileSync(out, JSON.stringify(report));
+  return out;
+}
