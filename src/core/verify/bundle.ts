@@ -79,7 +79,13 @@ export async function verifyBundle(
   for (const file of checkpointFiles) {
     const bytes = await read(file);
     if (!bytes) extra.push(`${file} is missing`);
-    else notes.push(fromUtf8(bytes));
+    else {
+      try {
+        notes.push(fromUtf8(bytes));
+      } catch {
+        extra.push(`${file} is not valid UTF-8`);
+      }
+    }
   }
 
   const report = await verifyEvidence(
