@@ -26,10 +26,15 @@ export async function generateElection(
   await writeFile(definition, `${JSON.stringify(synth.election, null, 2)}\n`);
 
   const truth = new Map(
-    synth.election.contests.map((c) => [c.id, { name: c.title, results: {} as Record<string, number>, overvotes: 0, undervotes: 0, ballots: 0 }]),
+    synth.election.contests.map((c) => [
+      c.id,
+      { name: c.title, results: {} as Record<string, number>, overvotes: 0, undervotes: 0, ballots: 0 },
+    ]),
   );
   const names = new Map(
-    synth.election.contests.flatMap((c) => (c.type === 'yesno' ? c.choices : c.candidates).map((x) => [`${c.id}/${x.id}`, x.name] as const)),
+    synth.election.contests.flatMap((c) =>
+      (c.type === 'yesno' ? c.choices : c.candidates).map((x) => [`${c.id}/${x.id}`, x.name] as const),
+    ),
   );
   const contests = new Map(synth.election.contests.map((c) => [c.id, c]));
   function* counted() {
@@ -56,7 +61,10 @@ export async function generateElection(
   const cvrFiles: string[] = [];
   const all = counted();
   for (let f = 0; f < files; f++) {
-    const file = path.join(dir, files === 1 ? 'cvr-report.json' : `cvr-report-${String(f + 1).padStart(3, '0')}.json`);
+    const file = path.join(
+      dir,
+      files === 1 ? 'cvr-report.json' : `cvr-report-${String(f + 1).padStart(3, '0')}.json`,
+    );
     const slice = function* () {
       for (let i = 0; i < perFile; i++) {
         const next = all.next();

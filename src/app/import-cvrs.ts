@@ -50,10 +50,14 @@ export async function fileSha256(file: string): Promise<string> {
 function chooseJurisdiction(election: LoadedElection, wanted: string | undefined): string {
   const ids = election.election.jurisdictions.map((j) => j.id);
   if (wanted !== undefined) {
-    if (!ids.includes(wanted)) throw new Error(`unknown jurisdiction ${JSON.stringify(wanted)}; the election has ${ids.join(', ')}`);
+    if (!ids.includes(wanted))
+      throw new Error(`unknown jurisdiction ${JSON.stringify(wanted)}; the election has ${ids.join(', ')}`);
     return wanted;
   }
-  if (ids.length !== 1) throw new Error(`the election has ${ids.length} jurisdictions: pass --jurisdiction (one of ${ids.join(', ')})`);
+  if (ids.length !== 1)
+    throw new Error(
+      `the election has ${ids.length} jurisdictions: pass --jurisdiction (one of ${ids.join(', ')})`,
+    );
   return ids[0]!;
 }
 
@@ -62,10 +66,16 @@ const isUniqueViolation = (e: unknown) => {
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
 };
 
-export async function importFiles(store: Store, files: readonly string[], options: ImportOptions): Promise<ImportSummary[]> {
+export async function importFiles(
+  store: Store,
+  files: readonly string[],
+  options: ImportOptions,
+): Promise<ImportSummary[]> {
   const bound = await store.logKey();
   if (bound && bound.vkey !== verifierKeyText(options.signer))
-    throw new WrongKeyError(`the key given is not this log's signing key (the log is signed by ${bound.vkey.split('+').slice(0, 2).join('+')})`);
+    throw new WrongKeyError(
+      `the key given is not this log's signing key (the log is signed by ${bound.vkey.split('+').slice(0, 2).join('+')})`,
+    );
   const out: ImportSummary[] = [];
   for (const file of files) out.push(await importFile(store, file, options));
   return out;
@@ -78,7 +88,11 @@ async function importFile(store: Store, file: string, options: ImportOptions): P
   const sha256 = await fileSha256(file);
   const previous = await store.importBySha(sha256);
   if (previous)
-    throw new InputError(file, undefined, `already imported (import #${previous.id} of ${previous.file_name} at ${previous.imported_at}); nothing was stored`);
+    throw new InputError(
+      file,
+      undefined,
+      `already imported (import #${previous.id} of ${previous.file_name} at ${previous.imported_at}); nothing was stored`,
+    );
 
   const stored = await store.election();
   let election: LoadedElection;
@@ -88,7 +102,9 @@ async function importFile(store: Store, file: string, options: ImportOptions): P
     const d = await deriveDefinitionFromCdf(file);
     election = parseDefinition(`definition derived from ${file}`, d.bytes);
     derived = true;
-    options.inform?.(`No election definition was loaded: derived one from ${path.basename(file)} (sha256 ${election.sha256}).`);
+    options.inform?.(
+      `No election definition was loaded: derived one from ${path.basename(file)} (sha256 ${election.sha256}).`,
+    );
     for (const note of d.notes) options.inform?.(`  ${note}`);
   }
   const jurisdiction = chooseJurisdiction(election, options.jurisdiction);
@@ -100,13 +116,15 @@ async function importFile(store: Store, file: string, options: ImportOptions): P
 
   try {
     return await store.append(async (w) => {
-      if (derived) await recordElection(w, election, `derived from ${path.basename(file)}`, now, options.signer);
+      if (derived)
+        await recordElection(w, election, `derived from ${path.basename(file)}`, now, options.signer);
       const importId = await w.nextImportId();
       const firstEntry = w.size;
       for await (const { index: i, cvr } of readCdfCvrs(file, jurisdiction, options.onBytes)) {
         const problem = cvrProblem(cvr, index);
         if (problem) throw new InputError(file, `CVR[${i}] (id ${cvr.id})`, problem);
-        if (ids.has(cvr.id)) throw new InputError(file, `CVR[${i}]`, `CVR id ${cvr.id} appears twice in this file`);
+        if (ids.has(cvr.id))
+          throw new InputError(file, `CVR[${i}]`, `CVR id ${cvr.id} appears twice in this file`);
         ids.add(cvr.id);
         await w.append(encodeCvr(cvr), { kind: 'cvr', jurisdiction, cvr_id: cvr.id, import_id: importId });
       }
@@ -133,16 +151,22 @@ async function importFile(store: Store, file: string, options: ImportOptions): P
       return { file, sha256, cvrs, firstEntry, logSize: w.size, derivedDefinition: derived };
     });
   } catch (e) {
-    if (isUniqueViolation(e)) throw new InputError(file, undefined, await describeDuplicate(store, jurisdiction, ids));
+    if (isUniqueViolation(e))
+      throw new InputError(file, undefined, await describeDuplicate(store, jurisdiction, ids));
     throw e;
   }
 }
 
-async function describeDuplicate(store: Store, jurisdiction: string, ids: ReadonlySet<string>): Promise<string> {
+async function describeDuplicate(
+  store: Store,
+  jurisdiction: string,
+  ids: ReadonlySet<string>,
+): Promise<string> {
   // The clash is in the last insert batch, so look at the most recent ids first.
   for (const id of [...ids].reverse()) {
     const found = await store.findCvr(id, jurisdiction);
-    if (found.length > 0) return `CVR id ${id} is already in the store (log entry ${found[0]!.seq}); nothing was stored`;
+    if (found.length > 0)
+      return `CVR id ${id} is already in the store (log entry ${found[0]!.seq}); nothing was stored`;
   }
   return 'a CVR id is already in the store; nothing was stored';
 }

@@ -1,6 +1,11 @@
 /** Loading the election definition into a store: once, by its exact bytes, logged as an event. */
 import path from 'node:path';
-import { type DefinitionIssue, type LoadedElection, describeIssues, loadElection } from '../core/election/load.js';
+import {
+  type DefinitionIssue,
+  describeIssues,
+  type LoadedElection,
+  loadElection,
+} from '../core/election/load.js';
 import { encodeEvent } from '../core/entries.js';
 import type { Signer } from '../core/log/note.js';
 import { nodeSha256 } from '../platform/node-sha256.js';
@@ -51,7 +56,9 @@ export async function loadElectionFile(
   const existing = await store.election();
   if (existing) {
     if (existing.sha256 === loaded.sha256) return { loaded, alreadyLoaded: true };
-    throw new Error(`the store already holds election definition ${existing.sha256}; one store holds one election`);
+    throw new Error(
+      `the store already holds election definition ${existing.sha256}; one store holds one election`,
+    );
   }
   await store.append(async (w) => {
     await recordElection(w, loaded, path.basename(file), options.now(), options.signer);

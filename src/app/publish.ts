@@ -3,8 +3,14 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Verifier } from '../core/log/note.js';
 import { parseVerifierKey } from '../core/log/note.js';
-import { TILE_WIDTH, encodeEntryBundle, entryBundlesForSize, tilePath } from '../core/log/tiles.js';
-import { BUNDLE_FILES, bundleManifest, checkpointPath, eventsDocument, renderJson } from '../core/verify/bundle.js';
+import { encodeEntryBundle, entryBundlesForSize, TILE_WIDTH, tilePath } from '../core/log/tiles.js';
+import {
+  BUNDLE_FILES,
+  bundleManifest,
+  checkpointPath,
+  eventsDocument,
+  renderJson,
+} from '../core/verify/bundle.js';
 import type { Store } from '../store/store.js';
 import { verifyStore } from './verify-store.js';
 
@@ -17,13 +23,18 @@ export interface PublishSummary {
   readonly unsignedEntries: number;
 }
 
-export async function publish(store: Store, dir: string, onProgress?: (done: number, total: number) => void): Promise<PublishSummary> {
+export async function publish(
+  store: Store,
+  dir: string,
+  onProgress?: (done: number, total: number) => void,
+): Promise<PublishSummary> {
   const key = await store.logKey();
   if (!key) throw new Error('nothing to publish: the log has no signed checkpoint yet');
   const verifier: Verifier = parseVerifierKey(key.vkey);
   const report = await verifyStore(store, verifier, onProgress);
   const blocking = report.failures.filter((f) => !/not covered by any signature/.test(f));
-  if (blocking.length > 0) throw new Error(`the store does not verify; refusing to publish: ${blocking.join('; ')}`);
+  if (blocking.length > 0)
+    throw new Error(`the store does not verify; refusing to publish: ${blocking.join('; ')}`);
   const unsignedEntries = (await store.entryCount()) - report.size;
 
   let files = 0;
@@ -44,21 +55,35 @@ export async function publish(store: Store, dir: string, onProgress?: (done: num
 
   // Merkle tiles: every stored version up to the latest checkpoint, so clients at older checkpoints find theirs.
   for await (const t of store.tiles()) {
-    if ((t.index * TILE_WIDTH + t.width) * TILE_WIDTH ** t.level <= report.size) await write(tilePath(t.level, t.index, t.width), t.hashes);
+    if ((t.index * TILE_WIDTH + t.width) * TILE_WIDTH ** t.level <= report.size)
+      await write(tilePath(t.level, t.index, t.width), t.hashes);
   }
   // Entry bundles for the latest size, plus the partial bundles of earlier checkpoints.
   const bundles = new Map(entryBundlesForSize(report.size).map((b) => [`${b.index}/${b.width}`, b]));
   for (const c of checkpoints) {
     const w = c.size % TILE_WIDTH;
-    if (w > 0) bundles.set(`${Math.floor(c.size / TILE_WIDTH)}/${w}`, { level: -1, index: Math.floor(c.size / TILE_WIDTH), width: w });
+    if (w > 0)
+      bundles.set(`${Math.floor(c.size / TILE_WIDTH)}/${w}`, {
+        level: -1,
+        index: Math.floor(c.size / TILE_WIDTH),
+        width: w,
+      });
   }
   for (const b of bundles.values()) {
     const start = b.index * TILE_WIDTH;
     const entries: Uint8Array[] = [];
-    for await (const rows of store.entries(start, start + b.width)) for (const r of rows) entries.push(r.body);
+    for await (const rows of store.entries(start, start + b.width))
+      for (const r of rows) entries.push(r.body);
     await write(tilePath('entries', b.index, b.width), encodeEntryBundle(entries));
   }
-  return { dir, size: report.size, cvrs: report.cvrs, checkpoints: checkpoints.length, files, unsignedEntries };
+  return {
+    dir,
+    size: report.size,
+    cvrs: report.cvrs,
+    checkpoints: checkpoints.length,
+    files,
+    unsignedEntries,
+  };
 }
 
 /** Reads bundle files from a local folder, refusing paths that would leave it. */

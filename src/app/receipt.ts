@@ -1,19 +1,23 @@
 /** Receipts: a CVR's inclusion proof against the latest signed checkpoint, as c2sp.org/tlog-proof@v1. */
+
+import type { Cvr } from '../core/cvr/model.js';
 import { decodeEntry } from '../core/entries.js';
 import { parseCheckpointText } from '../core/log/checkpoint.js';
 import { inclusionProofRanges, perfectCover, rangeHash } from '../core/log/merkle.js';
+import type { Verifier } from '../core/log/note.js';
 import { parseNote } from '../core/log/note.js';
 import { locateNode, nodeFromTiles, splitHashes } from '../core/log/tiles.js';
 import { formatTlogProof, verifyTlogProof } from '../core/log/tlog-proof.js';
-import type { Verifier } from '../core/log/note.js';
-import type { Cvr } from '../core/cvr/model.js';
 import type { Store } from '../store/store.js';
 
 export async function makeReceipt(store: Store, cvrId: string, jurisdiction?: string): Promise<string> {
   const found = await store.findCvr(cvrId, jurisdiction);
-  if (found.length === 0) throw new Error(`no CVR with id ${JSON.stringify(cvrId)}${jurisdiction ? ` in ${jurisdiction}` : ''}`);
+  if (found.length === 0)
+    throw new Error(`no CVR with id ${JSON.stringify(cvrId)}${jurisdiction ? ` in ${jurisdiction}` : ''}`);
   if (found.length > 1)
-    throw new Error(`CVR id ${cvrId} exists in ${found.map((f) => f.jurisdiction).join(', ')}: pass --jurisdiction`);
+    throw new Error(
+      `CVR id ${cvrId} exists in ${found.map((f) => f.jurisdiction).join(', ')}: pass --jurisdiction`,
+    );
   const { seq, body } = found[0]!;
   const latest = (await store.checkpoints()).at(-1);
   if (!latest) throw new Error('the log has no signed checkpoint yet');
@@ -37,7 +41,10 @@ export async function makeReceipt(store: Store, cvrId: string, jurisdiction?: st
   return formatTlogProof({ extra: body, index: seq, hashes, checkpoint: latest.note });
 }
 
-export function checkReceipt(text: string, verifier: Verifier): { index: number; logSize: number; origin: string; cvr: Cvr } {
+export function checkReceipt(
+  text: string,
+  verifier: Verifier,
+): { index: number; logSize: number; origin: string; cvr: Cvr } {
   const { proof, checkpoint, entry } = verifyTlogProof(text, verifier);
   const decoded = decodeEntry(entry);
   if (!decoded.ok) throw new Error(`the receipt's entry is not a Tallyproof entry: ${decoded.error}`);

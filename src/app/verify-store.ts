@@ -19,7 +19,10 @@ export async function verifyStore(
         for await (const rows of store.entries(0, size)) {
           for (const r of rows)
             if (r.seq !== expected++) throw new Error(`entry ${expected - 1} is missing from the store`);
-          yield rows.map((r) => ({ body: r.body, columns: { kind: r.kind, jurisdiction: r.jurisdiction, cvrId: r.cvr_id } }));
+          yield rows.map((r) => ({
+            body: r.body,
+            columns: { kind: r.kind, jurisdiction: r.jurisdiction, cvrId: r.cvr_id },
+          }));
         }
       },
     },
@@ -30,9 +33,12 @@ export async function verifyStore(
 
   const rows = await store.entryCount();
   if (rows > report.size)
-    failures.push(`${rows - report.size} entries after the latest checkpoint (size ${report.size}) are not covered by any signature`);
+    failures.push(
+      `${rows - report.size} entries after the latest checkpoint (size ${report.size}) are not covered by any signature`,
+    );
   const missing = await store.missingAppendOnlyGuards();
-  if (missing.length > 0) failures.push(`append-only guards are missing from the database: ${missing.join(', ')}`);
+  if (missing.length > 0)
+    failures.push(`append-only guards are missing from the database: ${missing.join(', ')}`);
   const election = await store.election();
   if (election && report.electionSha256 && election.sha256 !== report.electionSha256)
     failures.push('the stored definition hash does not match its bytes');
@@ -42,7 +48,12 @@ export async function verifyStore(
     failures.push(`the store lists ${imports.length} imports, the log records ${report.imports.length}`);
   imports.forEach((row, i) => {
     const logged = report.imports[i];
-    if (logged && (row.file_sha256 !== logged.sha256 || Number(row.cvr_count) !== logged.cvrs || Number(row.first_seq) !== logged.first))
+    if (
+      logged &&
+      (row.file_sha256 !== logged.sha256 ||
+        Number(row.cvr_count) !== logged.cvrs ||
+        Number(row.first_seq) !== logged.first)
+    )
       failures.push(`import #${row.id} (${row.file_name}) disagrees with its logged import event`);
   });
   return { ...report, failures, ok: failures.length === 0 };

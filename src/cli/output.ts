@@ -31,7 +31,11 @@ export function progress(quiet = false): Progress {
       bar?.stop();
       value = 0;
       bar = new cliProgress.SingleBar(
-        { format: `${label} [{bar}] {percentage}% | {eta_formatted} left`, stream: process.stderr, etaBuffer: 50 },
+        {
+          format: `${label} [{bar}] {percentage}% | {eta_formatted} left`,
+          stream: process.stderr,
+          etaBuffer: 50,
+        },
         cliProgress.Presets.shades_classic,
       );
       bar.start(total, 0);

@@ -23,9 +23,14 @@ export function storeLocation(flags: StoreFlags): StoreLocation {
 }
 
 /** Opens the store for fn; only commands that record something may create a new SQLite file. */
-export async function withStore<T>(flags: StoreFlags, fn: (store: Store) => Promise<T>, create = false): Promise<T> {
+export async function withStore<T>(
+  flags: StoreFlags,
+  fn: (store: Store) => Promise<T>,
+  create = false,
+): Promise<T> {
   const where = storeLocation(flags);
-  if (where.sqlitePath && !create && !existsSync(where.sqlitePath)) throw new CliFailure(`no store at ${where.sqlitePath}`);
+  if (where.sqlitePath && !create && !existsSync(where.sqlitePath))
+    throw new CliFailure(`no store at ${where.sqlitePath}`);
   const store = await Store.open(where);
   try {
     return await fn(store);

@@ -7,7 +7,7 @@ import { fromUtf8, utf8 } from './bytes.js';
 import { type CanonicalValue, canonicalJson } from './canonical-json.js';
 import { type Cvr, CvrSchema, normalizeCvr } from './cvr/model.js';
 import { EventSchema, type TallyEvent } from './events/event.js';
-import { type Result, err, ok } from './result.js';
+import { err, ok, type Result } from './result.js';
 
 export const ENTRY_VERSION = 1;
 export const MAX_ENTRY_BYTES = 0xffff;
@@ -16,7 +16,9 @@ const CvrEntrySchema = CvrSchema.extend({ t: z.literal('cvr'), v: z.literal(ENTR
 const EventEntrySchema = EventSchema.extend({ t: z.literal('event'), v: z.literal(ENTRY_VERSION) }).strict();
 const EntrySchema = z.discriminatedUnion('t', [CvrEntrySchema, EventEntrySchema]);
 
-export type Entry = { readonly kind: 'cvr'; readonly cvr: Cvr } | { readonly kind: 'event'; readonly event: TallyEvent };
+export type Entry =
+  | { readonly kind: 'cvr'; readonly cvr: Cvr }
+  | { readonly kind: 'event'; readonly event: TallyEvent };
 
 export function encodeCvr(cvr: Cvr): Uint8Array {
   return encode({ t: 'cvr', v: ENTRY_VERSION, ...normalizeCvr(cvr) } as unknown as CanonicalValue);
@@ -28,7 +30,8 @@ export function encodeEvent(event: TallyEvent): Uint8Array {
 
 function encode(value: CanonicalValue): Uint8Array {
   const bytes = utf8(canonicalJson(value));
-  if (bytes.length > MAX_ENTRY_BYTES) throw new Error(`entry of ${bytes.length} bytes exceeds ${MAX_ENTRY_BYTES}`);
+  if (bytes.length > MAX_ENTRY_BYTES)
+    throw new Error(`entry of ${bytes.length} bytes exceeds ${MAX_ENTRY_BYTES}`);
   return bytes;
 }
 
@@ -41,9 +44,11 @@ export function decodeEntry(bytes: Uint8Array): Result<Entry> {
     return err(`not valid UTF-8 JSON: ${(e as Error).message}`);
   }
   const parsed = EntrySchema.safeParse(json);
-  if (!parsed.success) return err(`not a valid entry: ${parsed.error.issues[0]?.message ?? 'schema mismatch'}`);
+  if (!parsed.success)
+    return err(`not a valid entry: ${parsed.error.issues[0]?.message ?? 'schema mismatch'}`);
   const { t, v: _v, ...rest } = parsed.data;
-  const entry: Entry = t === 'cvr' ? { kind: 'cvr', cvr: rest as Cvr } : { kind: 'event', event: rest as TallyEvent };
+  const entry: Entry =
+    t === 'cvr' ? { kind: 'cvr', cvr: rest as Cvr } : { kind: 'event', event: rest as TallyEvent };
   const again = entry.kind === 'cvr' ? encodeCvr(entry.cvr) : encodeEvent(entry.event);
   if (fromUtf8(again) !== fromUtf8(bytes)) return err('entry is not in canonical form');
   return ok(entry);

@@ -8,7 +8,8 @@ export function seededRandom(seed: string): () => number {
   const next = () => {
     h = Math.imul(h ^ (h >>> 16), 2246822507);
     h = Math.imul(h ^ (h >>> 13), 3266489909);
-    return (h ^= h >>> 16) >>> 0;
+    h ^= h >>> 16;
+    return h >>> 0;
   };
   let a = next();
   let b = next();

@@ -2,18 +2,19 @@
  * Appends entries to the log inside one database transaction: rows, leaf hashes, tiles, and signed
  * checkpoints. Only the right edge of the tree is held in memory.
  */
-import { type Transaction, sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { type Checkpoint, signCheckpoint } from '../core/log/checkpoint.js';
 import type { MerkleHasher } from '../core/log/merkle.js';
 import { type Signer, verifierKeyText } from '../core/log/note.js';
-import { type Tile, TileBuilder, TILE_WIDTH } from '../core/log/tiles.js';
+import { TILE_WIDTH, type Tile, TileBuilder } from '../core/log/tiles.js';
 import type { Dialect, EntryTable, ImportTable, Schema } from './database.js';
 
 const ROWS_PER_INSERT = 1000;
 
 export type EntryMeta = Omit<EntryTable, 'seq' | 'body'>;
 
-export const asBuffer = (u: Uint8Array): Buffer => (Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength));
+export const asBuffer = (u: Uint8Array): Buffer =>
+  Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 export class LedgerWriter {
   private pendingRows: EntryTable[] = [];
@@ -27,7 +28,10 @@ export class LedgerWriter {
   static async open(trx: Transaction<Schema>, dialect: Dialect, hasher: MerkleHasher): Promise<LedgerWriter> {
     // One writer at a time: concurrent appends would race for the same leaf indices.
     if (dialect === 'postgres') await sql`LOCK TABLE entries IN EXCLUSIVE MODE`.execute(trx);
-    const row = await trx.selectFrom('entries').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirst();
+    const row = await trx
+      .selectFrom('entries')
+      .select((eb) => eb.fn.max('seq').as('max'))
+      .executeTakeFirst();
     const size = row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
     const partials: Tile[] = [];
     for (let level = 0; Math.floor(size / TILE_WIDTH ** level) > 0; level++) {
@@ -53,7 +57,10 @@ export class LedgerWriter {
   }
 
   async insertElection(sha256: string, definition: Uint8Array, now: string): Promise<void> {
-    await this.trx.insertInto('election').values({ id: 1, sha256, definition: asBuffer(definition), loaded_at: now }).execute();
+    await this.trx
+      .insertInto('election')
+      .values({ id: 1, sha256, definition: asBuffer(definition), loaded_at: now })
+      .execute();
   }
 
   async insertImport(row: ImportTable): Promise<void> {
@@ -61,7 +68,10 @@ export class LedgerWriter {
   }
 
   async nextImportId(): Promise<number> {
-    const last = await this.trx.selectFrom('imports').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+    const last = await this.trx
+      .selectFrom('imports')
+      .select((eb) => eb.fn.max('id').as('max'))
+      .executeTakeFirst();
     return Number(last?.max ?? 0) + 1;
   }
 
@@ -94,7 +104,11 @@ export class LedgerWriter {
     for (let i = 0; i < tiles.length; i += 200) {
       await this.trx
         .insertInto('tiles')
-        .values(tiles.slice(i, i + 200).map((t) => ({ level: t.level, idx: t.index, width: t.width, hashes: asBuffer(t.hashes) })))
+        .values(
+          tiles
+            .slice(i, i + 200)
+            .map((t) => ({ level: t.level, idx: t.index, width: t.width, hashes: asBuffer(t.hashes) })),
+        )
         .onConflict((oc) => oc.columns(['level', 'idx', 'width']).doNothing())
         .execute();
     }
@@ -117,13 +131,29 @@ export class LedgerWriter {
     const bound = await this.trx.selectFrom('log_key').selectAll().executeTakeFirst();
     if (!bound) await this.trx.insertInto('log_key').values({ id: 1, origin: signer.name, vkey }).execute();
     else if (bound.vkey !== vkey)
-      throw new WrongKeyError(`this log is signed by ${bound.vkey.split('+').slice(0, 2).join('+')}; the key given is ${vkey.split('+').slice(0, 2).join('+')}`);
-    const checkpoint: Checkpoint = { origin: signer.name, size: this.size, root: this.root(), extensions: [] };
+      throw new WrongKeyError(
+        `this log is signed by ${bound.vkey.split('+').slice(0, 2).join('+')}; the key given is ${vkey.split('+').slice(0, 2).join('+')}`,
+      );
+    const checkpoint: Checkpoint = {
+      origin: signer.name,
+      size: this.size,
+      root: this.root(),
+      extensions: [],
+    };
     const note = signCheckpoint(checkpoint, signer);
-    const last = await this.trx.selectFrom('checkpoints').select((eb) => eb.fn.max('id').as('max')).executeTakeFirst();
+    const last = await this.trx
+      .selectFrom('checkpoints')
+      .select((eb) => eb.fn.max('id').as('max'))
+      .executeTakeFirst();
     await this.trx
       .insertInto('checkpoints')
-      .values({ id: Number(last?.max ?? 0) + 1, size: checkpoint.size, root: asBuffer(checkpoint.root), note, created_at: now })
+      .values({
+        id: Number(last?.max ?? 0) + 1,
+        size: checkpoint.size,
+        root: asBuffer(checkpoint.root),
+        note,
+        created_at: now,
+      })
       .execute();
     return { checkpoint, note };
   }

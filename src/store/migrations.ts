@@ -5,7 +5,10 @@ import type { Dialect } from './database.js';
 /** Tables that are append-only: the software never rewrites them and the database refuses to. */
 export const LEDGER_TABLES = ['election', 'entries', 'imports', 'tiles', 'checkpoints', 'log_key'] as const;
 
-export const appendOnlyTriggerNames = (table: string): string[] => [`${table}_no_update`, `${table}_no_delete`];
+export const appendOnlyTriggerNames = (table: string): string[] => [
+  `${table}_no_update`,
+  `${table}_no_delete`,
+];
 
 function initial(dialect: Dialect): Migration {
   const binary = dialect === 'postgres' ? 'bytea' : 'blob';
@@ -28,7 +31,12 @@ function initial(dialect: Dialect): Migration {
         .addColumn('import_id', 'integer')
         .addColumn('body', binary, (c) => c.notNull())
         .execute();
-      await db.schema.createIndex('entries_cvr').on('entries').columns(['jurisdiction', 'cvr_id']).unique().execute();
+      await db.schema
+        .createIndex('entries_cvr')
+        .on('entries')
+        .columns(['jurisdiction', 'cvr_id'])
+        .unique()
+        .execute();
       await db.schema
         .createTable('imports')
         .addColumn('id', 'integer', (c) => c.primaryKey())
@@ -67,14 +75,22 @@ function initial(dialect: Dialect): Migration {
   };
 }
 
-export async function createAppendOnlyGuards(db: Kysely<unknown>, dialect: Dialect, table: string): Promise<void> {
+export async function createAppendOnlyGuards(
+  db: Kysely<unknown>,
+  dialect: Dialect,
+  table: string,
+): Promise<void> {
   const [noUpdate, noDelete] = appendOnlyTriggerNames(table) as [string, string];
   if (dialect === 'sqlite') {
     await sql
-      .raw(`CREATE TRIGGER ${noUpdate} BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`)
+      .raw(
+        `CREATE TRIGGER ${noUpdate} BEFORE UPDATE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+      )
       .execute(db);
     await sql
-      .raw(`CREATE TRIGGER ${noDelete} BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`)
+      .raw(
+        `CREATE TRIGGER ${noDelete} BEFORE DELETE ON ${table} BEGIN SELECT RAISE(ABORT, '${table} is append-only'); END`,
+      )
       .execute(db);
     return;
   }
@@ -83,10 +99,14 @@ export async function createAppendOnlyGuards(db: Kysely<unknown>, dialect: Diale
       BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$`)
     .execute(db);
   await sql
-    .raw(`CREATE TRIGGER ${noUpdate} BEFORE UPDATE OR TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION tallyproof_append_only()`)
+    .raw(
+      `CREATE TRIGGER ${noUpdate} BEFORE UPDATE OR TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION tallyproof_append_only()`,
+    )
     .execute(db);
   await sql
-    .raw(`CREATE TRIGGER ${noDelete} BEFORE DELETE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION tallyproof_append_only()`)
+    .raw(
+      `CREATE TRIGGER ${noDelete} BEFORE DELETE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION tallyproof_append_only()`,
+    )
     .execute(db);
 }
 

@@ -2,9 +2,9 @@
 import { sql } from 'kysely';
 import type { MerkleHasher } from '../core/log/merkle.js';
 import { nodeMerkleHasher } from '../platform/node-sha256.js';
-import { type Db, type Dialect, type ImportTable, type StoreLocation, openDatabase } from './database.js';
+import { type Db, type Dialect, type ImportTable, openDatabase, type StoreLocation } from './database.js';
 import { LedgerWriter } from './ledger-writer.js';
-import { LEDGER_TABLES, appendOnlyTriggerNames, migrate } from './migrations.js';
+import { appendOnlyTriggerNames, LEDGER_TABLES, migrate } from './migrations.js';
 
 export interface StoredElection {
   readonly sha256: string;
@@ -61,7 +61,10 @@ export class Store {
   }
 
   async logSize(): Promise<number> {
-    const row = await this.db.selectFrom('entries').select((eb) => eb.fn.max('seq').as('max')).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('entries')
+      .select((eb) => eb.fn.max('seq').as('max'))
+      .executeTakeFirst();
     return row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
   }
 
@@ -75,12 +78,22 @@ export class Store {
   }
 
   async checkpoints(): Promise<StoredCheckpoint[]> {
-    const rows = await this.db.selectFrom('checkpoints').select(['id', 'size', 'note', 'created_at']).orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('checkpoints')
+      .select(['id', 'size', 'note', 'created_at'])
+      .orderBy('id')
+      .execute();
     return rows.map((r) => ({ id: r.id, size: Number(r.size), note: r.note, createdAt: r.created_at }));
   }
 
   async importBySha(sha256: string): Promise<ImportTable | null> {
-    return (await this.db.selectFrom('imports').selectAll().where('file_sha256', '=', sha256).executeTakeFirst()) ?? null;
+    return (
+      (await this.db
+        .selectFrom('imports')
+        .selectAll()
+        .where('file_sha256', '=', sha256)
+        .executeTakeFirst()) ?? null
+    );
   }
 
   async imports(): Promise<ImportTable[]> {
@@ -102,7 +115,10 @@ export class Store {
   }
 
   async entryCount(): Promise<number> {
-    const row = await this.db.selectFrom('entries').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('entries')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -155,8 +171,15 @@ export class Store {
     }
   }
 
-  async findCvr(id: string, jurisdiction?: string): Promise<{ seq: number; body: Uint8Array; jurisdiction: string }[]> {
-    let q = this.db.selectFrom('entries').select(['seq', 'body', 'jurisdiction']).where('kind', '=', 'cvr').where('cvr_id', '=', id);
+  async findCvr(
+    id: string,
+    jurisdiction?: string,
+  ): Promise<{ seq: number; body: Uint8Array; jurisdiction: string }[]> {
+    let q = this.db
+      .selectFrom('entries')
+      .select(['seq', 'body', 'jurisdiction'])
+      .where('kind', '=', 'cvr')
+      .where('cvr_id', '=', id);
     if (jurisdiction) q = q.where('jurisdiction', '=', jurisdiction);
     const rows = await q.execute();
     return rows.map((r) => ({ seq: Number(r.seq), body: r.body, jurisdiction: r.jurisdiction ?? '' }));
@@ -168,7 +191,9 @@ export class Store {
     const rows =
       this.dialect === 'sqlite'
         ? await sql<{ name: string }>`select name from sqlite_master where type = 'trigger'`.execute(this.db)
-        : await sql<{ name: string }>`select tgname as name from pg_trigger where not tgisinternal`.execute(this.db);
+        : await sql<{ name: string }>`select tgname as name from pg_trigger where not tgisinternal`.execute(
+            this.db,
+          );
     const have = new Set(rows.rows.map((r) => r.name));
     return want.filter((n) => !have.has(n));
   }

@@ -11,7 +11,15 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from '../../src/core/log/merkle.js';
-import { type Tile, TileBuilder, nodeFromTiles, splitHashes, tileIndexPath, tilePath, tilesForSize } from '../../src/core/log/tiles.js';
+import {
+  nodeFromTiles,
+  splitHashes,
+  type Tile,
+  TileBuilder,
+  tileIndexPath,
+  tilePath,
+  tilesForSize,
+} from '../../src/core/log/tiles.js';
 
 const entries = (n: number) => Array.from({ length: n }, (_, i) => utf8(`entry ${i}`));
 
@@ -52,7 +60,10 @@ describe('tiles', () => {
 
   it('a builder resumed from the right edge continues identically', () => {
     const first = built(700);
-    const resumed = new TileBuilder(defaultHasher, () => {}, { size: 700, partials: first.builder.partialTiles() });
+    const resumed = new TileBuilder(defaultHasher, () => {}, {
+      size: 700,
+      partials: first.builder.partialTiles(),
+    });
     const all = entries(1000);
     for (const e of all.slice(700)) resumed.appendLeafHash(defaultHasher.hashLeaf(e));
     expect(toHex(resumed.root())).toBe(toHex(rootOfEntries(all)));

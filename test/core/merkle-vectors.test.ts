@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { fromBase64, fromHex, toHex } from '../../src/core/bytes.js';
@@ -41,7 +41,16 @@ describeWithShared('transparency-dev consistency probes', 'vectors/merkle/consis
 });
 
 it('the standard 8 entries have the RFC 6962 root', () => {
-  const entries = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'];
+  const entries = [
+    '',
+    '00',
+    '10',
+    '2021',
+    '3031',
+    '40414243',
+    '5051525354555657',
+    '606162636465666768696a6b6c6d6e6f',
+  ];
   expect(toHex(rootOfEntries(entries.map(fromHex)))).toBe(
     '5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328',
   );

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { formatCheckpoint, parseCheckpointText, signCheckpoint, verifyCheckpoint } from '../../src/core/log/checkpoint.js';
-import { generateKey, parseSignerKey, parseVerifierKey, signNote, verifyNote } from '../../src/core/log/note.js';
+import {
+  formatCheckpoint,
+  parseCheckpointText,
+  signCheckpoint,
+  verifyCheckpoint,
+} from '../../src/core/log/checkpoint.js';
+import {
+  generateKey,
+  parseSignerKey,
+  parseVerifierKey,
+  signNote,
+  verifyNote,
+} from '../../src/core/log/note.js';
 
 const specVkey = 'example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k';
 const specNote =
@@ -14,9 +25,9 @@ describe('signed notes (C2SP signed-note)', () => {
   });
 
   it('rejects the example when the text changes by one byte', () => {
-    expect(() => verifyNote(specNote.replace('example message', 'example massage'), [parseVerifierKey(specVkey)])).toThrow(
-      /invalid signature/,
-    );
+    expect(() =>
+      verifyNote(specNote.replace('example message', 'example massage'), [parseVerifierKey(specVkey)]),
+    ).toThrow(/invalid signature/);
   });
 
   it('ignores unknown keys but requires a known one', () => {
@@ -31,7 +42,10 @@ describe('signed notes (C2SP signed-note)', () => {
     expect(k.signerKey.startsWith('PRIVATE+KEY+county.example/log+')).toBe(true);
     const note = signNote('hello\n', [signer]);
     expect(verifyNote(note, [verifier]).text).toBe('hello\n');
-    const badId = k.verifierKey.replace(/\+([0-9a-f]{8})\+/, (_, id: string) => `+${id === '00000000' ? '00000001' : '00000000'}+`);
+    const badId = k.verifierKey.replace(
+      /\+([0-9a-f]{8})\+/,
+      (_, id: string) => `+${id === '00000000' ? '00000001' : '00000000'}+`,
+    );
     expect(() => parseVerifierKey(badId)).toThrow(/key id/);
   });
 

@@ -14,7 +14,8 @@ async function* chunked(bytes: Uint8Array, sizes: number[]) {
 
 async function collect(text: string, sizes: number[] = [4096]): Promise<SplitItem[]> {
   const out: SplitItem[] = [];
-  for await (const item of splitJsonObject(chunked(new TextEncoder().encode(text), sizes), 'CVR')) out.push(item);
+  for await (const item of splitJsonObject(chunked(new TextEncoder().encode(text), sizes), 'CVR'))
+    out.push(item);
   return out;
 }
 
@@ -22,7 +23,11 @@ function rebuild(items: SplitItem[]): Record<string, unknown> {
   const obj: Record<string, unknown> = {};
   for (const it of items) {
     if (it.kind === 'member') obj[it.key] = it.value;
-    else ((obj[it.key] ??= []) as unknown[]).push(JSON.parse(it.text));
+    else {
+      const list = (obj[it.key] as unknown[] | undefined) ?? [];
+      list.push(JSON.parse(it.text));
+      obj[it.key] = list;
+    }
   }
   return obj;
 }
@@ -31,7 +36,10 @@ describe('splitJsonObject', () => {
   it('reproduces JSON.parse for any object, any chunking, any whitespace', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.dictionary(fc.string().filter((k) => k !== 'CVR' && k !== '__proto__'), fc.jsonValue()),
+        fc.dictionary(
+          fc.string().filter((k) => k !== 'CVR' && k !== '__proto__'),
+          fc.jsonValue(),
+        ),
         fc.array(fc.jsonValue(), { minLength: 1 }),
         fc.array(fc.integer({ min: 1, max: 50 }), { minLength: 1 }),
         fc.boolean(),
@@ -48,7 +56,8 @@ describe('splitJsonObject', () => {
 
   it('handles escapes and quotes split across chunks', async () => {
     const text = JSON.stringify({ a: 'x\\"y', CVR: [{ b: '\\\\', c: 'q"}]' }, 'z\\'], d: 1 });
-    for (let size = 1; size < 8; size++) expect(rebuild(await collect(text, [size]))).toEqual(JSON.parse(text));
+    for (let size = 1; size < 8; size++)
+      expect(rebuild(await collect(text, [size]))).toEqual(JSON.parse(text));
   });
 
   it('refuses truncated input, naming the element', async () => {

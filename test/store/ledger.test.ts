@@ -18,14 +18,21 @@ for (const backend of backends()) {
       const election = await smallElection(600, 2);
       const keys = testKeys();
       const store = await Store.open(await backend.fresh());
-      await loadElectionFile(store, election.definition, readFileSync(election.definition), { signer: keys.signer, now });
+      await loadElectionFile(store, election.definition, readFileSync(election.definition), {
+        signer: keys.signer,
+        now,
+      });
       return { election, keys, store };
     }
 
     it('imports, verifies, publishes a bundle that verifies, and issues receipts', async () => {
       const { election, keys, store } = await loadedStore();
       try {
-        const results = await importFiles(store, election.cvrFiles, { format: 'cdf', signer: keys.signer, now });
+        const results = await importFiles(store, election.cvrFiles, {
+          format: 'cdf',
+          signer: keys.signer,
+          now,
+        });
         expect(results.map((r) => r.cvrs)).toEqual([300, 300]);
         expect(await store.cvrCount()).toBe(600);
         // election.loaded + 300 CVRs + import event, twice
@@ -82,35 +89,77 @@ for (const backend of backends()) {
         await expectRefused(first, /already imported/);
         await expectRefused(second, /not this log's signing key/, testKeys('county.example/2026').signer);
 
-        const unknownContest = editedReport(second, (r) => {
-          const snap = (r.CVR[5] as { CVRSnapshot: { CVRContest: { ContestId: string }[] }[] }).CVRSnapshot[0]!;
-          snap.CVRContest[0]!.ContestId = 'governr';
-        }, 'unknown-contest.json');
-        await expectRefused(unknownContest, /unknown-contest\.json: CVR\[5\].*unknown contest "governr" \(did you mean "governor"\?\)/);
+        const unknownContest = editedReport(
+          second,
+          (r) => {
+            const snap = (r.CVR[5] as { CVRSnapshot: { CVRContest: { ContestId: string }[] }[] })
+              .CVRSnapshot[0]!;
+            snap.CVRContest[0]!.ContestId = 'governr';
+          },
+          'unknown-contest.json',
+        );
+        await expectRefused(
+          unknownContest,
+          /unknown-contest\.json: CVR\[5\].*unknown contest "governr" \(did you mean "governor"\?\)/,
+        );
 
-        const unknownChoice = editedReport(second, (r) => {
-          const snap = (r.CVR[7] as { CVRSnapshot: { CVRContest: { ContestId: string; CVRContestSelection: { ContestSelectionId: string }[] }[] }[] }).CVRSnapshot[0]!;
-          const c = snap.CVRContest.find((x) => x.ContestId === 'measure-a' && x.CVRContestSelection.length > 0)!;
-          c.CVRContestSelection[0]!.ContestSelectionId = 'measure-a-maybe';
-        }, 'unknown-choice.json');
+        const unknownChoice = editedReport(
+          second,
+          (r) => {
+            const snap = (
+              r.CVR[7] as {
+                CVRSnapshot: {
+                  CVRContest: { ContestId: string; CVRContestSelection: { ContestSelectionId: string }[] }[];
+                }[];
+              }
+            ).CVRSnapshot[0]!;
+            const c = snap.CVRContest.find(
+              (x) => x.ContestId === 'measure-a' && x.CVRContestSelection.length > 0,
+            )!;
+            c.CVRContestSelection[0]!.ContestSelectionId = 'measure-a-maybe';
+          },
+          'unknown-choice.json',
+        );
         await expectRefused(unknownChoice, /CVR\[7\].*has no choice "measure-a-maybe"/);
 
-        const rankedPlurality = editedReport(second, (r) => {
-          const snap = (r.CVR[3] as { CVRSnapshot: { CVRContest: { ContestId: string; CVRContestSelection: { SelectionPosition: Record<string, unknown>[] }[] }[] }[] }).CVRSnapshot[0]!;
-          const c = snap.CVRContest.find((x) => x.ContestId === 'governor' && x.CVRContestSelection.length > 0)!;
-          c.CVRContestSelection[0]!.SelectionPosition[0]!.Rank = 1;
-        }, 'ranked-plurality.json');
+        const rankedPlurality = editedReport(
+          second,
+          (r) => {
+            const snap = (
+              r.CVR[3] as {
+                CVRSnapshot: {
+                  CVRContest: {
+                    ContestId: string;
+                    CVRContestSelection: { SelectionPosition: Record<string, unknown>[] }[];
+                  }[];
+                }[];
+              }
+            ).CVRSnapshot[0]!;
+            const c = snap.CVRContest.find(
+              (x) => x.ContestId === 'governor' && x.CVRContestSelection.length > 0,
+            )!;
+            c.CVRContestSelection[0]!.SelectionPosition[0]!.Rank = 1;
+          },
+          'ranked-plurality.json',
+        );
         await expectRefused(rankedPlurality, /CVR\[3\].*"governor" is not ranked/);
 
-        const duplicate = editedReport(second, (r) => {
-          (r.CVR[9] as { UniqueId: string }).UniqueId = '1-1-1';
-        }, 'duplicate-id.json');
+        const duplicate = editedReport(
+          second,
+          (r) => {
+            (r.CVR[9] as { UniqueId: string }).UniqueId = '1-1-1';
+          },
+          'duplicate-id.json',
+        );
         await expectRefused(duplicate, /CVR id 1-1-1 is already in the store/);
 
         const text = readFileSync(second, 'utf8');
         const truncated = path.join(election.dir, 'truncated.json');
         writeFileSync(truncated, text.slice(0, Math.floor(text.length * 0.7)));
-        await expectRefused(truncated, /truncated\.json: the file ends early \(truncated\) inside CVR\[\d+\]/);
+        await expectRefused(
+          truncated,
+          /truncated\.json: the file ends early \(truncated\) inside CVR\[\d+\]/,
+        );
 
         const malformed = path.join(election.dir, 'malformed.json');
         writeFileSync(malformed, text.replace('"CurrentSnapshotId":', '"CurrentSnapshotId"'));

@@ -15,11 +15,15 @@ export function testKeys(name = 'county.example/2026') {
 export async function smallElection(ballots = 600, files = 2, seed = 'test') {
   const dir = tempDir('tallyproof-election-');
   const gen = await generateElection(dir, { ballots, seed, format: 'cdf', files });
-  return { dir, ...gen };
+  return gen;
 }
 
 /** Writes a copy of a CDF report with fn applied to its parsed JSON. */
-export function editedReport(source: string, fn: (report: { CVR: Record<string, unknown>[] } & Record<string, unknown>) => void, name = 'edited.json') {
+export function editedReport(
+  source: string,
+  fn: (report: { CVR: Record<string, unknown>[] } & Record<string, unknown>) => void,
+  name = 'edited.json',
+) {
   const report = JSON.parse(readFileSync(source, 'utf8'));
   fn(report);
   const out = path.join(path.dirname(source), name);

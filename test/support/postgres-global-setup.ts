@@ -20,7 +20,8 @@ function findPgBin(): string | undefined {
   const base = '/usr/lib/postgresql';
   if (!existsSync(base)) return undefined;
   const versions = readdirSync(base).sort((a, b) => Number(b) - Number(a));
-  for (const v of versions) if (existsSync(path.join(base, v, 'bin', 'initdb'))) return path.join(base, v, 'bin');
+  for (const v of versions)
+    if (existsSync(path.join(base, v, 'bin', 'initdb'))) return path.join(base, v, 'bin');
   return undefined;
 }
 
@@ -44,8 +45,13 @@ export default async function setup(project: TestProject) {
   const required = process.env.CI === 'true' || process.env.TALLYPROOF_REQUIRE_POSTGRES === '1';
   const bin = findPgBin();
   if (!bin) {
-    if (required) throw new Error('PostgreSQL is required for this run but initdb was not found (apt-get install postgresql)');
-    console.warn('SKIPPED PostgreSQL tests: no PostgreSQL server binaries (install Debian postgresql) and no TALLYPROOF_TEST_DATABASE_URL');
+    if (required)
+      throw new Error(
+        'PostgreSQL is required for this run but initdb was not found (apt-get install postgresql)',
+      );
+    console.warn(
+      'SKIPPED PostgreSQL tests: no PostgreSQL server binaries (install Debian postgresql) and no TALLYPROOF_TEST_DATABASE_URL',
+    );
     project.provide('pgAdminUrl', '');
     return;
   }
@@ -64,8 +70,15 @@ export default async function setup(project: TestProject) {
   const port = await freePort();
   run('initdb', ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--no-locale']);
   run('pg_ctl', [
-    '-D', data, '-l', path.join(dir, 'server.log'), '-w', '-t', '60',
-    '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
+    '-D',
+    data,
+    '-l',
+    path.join(dir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`,
     'start',
   ]);
   project.provide('pgAdminUrl', `postgres://postgres@127.0.0.1:${port}/postgres`);

@@ -17,7 +17,9 @@ export const tempDir = (prefix = 'tallyproof-test-') => mkdtempSync(path.join(os
 let dbCounter = 0;
 
 export function backends(): Backend[] {
-  const list: Backend[] = [{ name: 'sqlite', fresh: async () => ({ sqlitePath: path.join(tempDir(), 'store.db') }) }];
+  const list: Backend[] = [
+    { name: 'sqlite', fresh: async () => ({ sqlitePath: path.join(tempDir(), 'store.db') }) },
+  ];
   const admin = inject('pgAdminUrl');
   if (admin) {
     list.push({
@@ -33,6 +35,9 @@ export function backends(): Backend[] {
         return { databaseUrl: url.toString() };
       },
     });
-  } else console.warn('SKIPPED the PostgreSQL backend in this file: no server (see test/support/postgres-global-setup.ts)');
+  } else
+    console.warn(
+      'SKIPPED the PostgreSQL backend in this file: no server (see test/support/postgres-global-setup.ts)',
+    );
   return list;
 }

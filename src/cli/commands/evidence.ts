@@ -2,15 +2,15 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { readVerifierKey } from '../../app/keys.js';
+import { folderReader, publish } from '../../app/publish.js';
+import { checkReceipt, makeReceipt } from '../../app/receipt.js';
+import { verifyStore } from '../../app/verify-store.js';
 import { parseCheckpointText } from '../../core/log/checkpoint.js';
 import { parseNote } from '../../core/log/note.js';
 import { eventsDocument, renderJson, verifyBundle } from '../../core/verify/bundle.js';
 import type { VerificationReport } from '../../core/verify/evidence.js';
 import { verifyTlogTiles } from '../../core/verify/tlog-tiles.js';
-import { readVerifierKey } from '../../app/keys.js';
-import { folderReader, publish } from '../../app/publish.js';
-import { checkReceipt, makeReceipt } from '../../app/receipt.js';
-import { verifyStore } from '../../app/verify-store.js';
 import { nodeMerkleHasher, nodeSha256 } from '../../platform/node-sha256.js';
 import { CliFailure, printJson, progress, say } from '../output.js';
 import { type StoreFlags, withStore, withStoreOptions } from '../store-options.js';
@@ -33,7 +33,8 @@ function reportVerification(r: VerificationReport, what: string, json?: boolean)
       `OK: ${what} verified. ${r.size} log entries (${r.cvrs} CVRs, ${r.events.length} events) match ${r.checkpoints.length} signed checkpoint(s) of ${r.origin}; every tile recomputed; every CVR valid against election ${r.electionSha256}.`,
     );
   else for (const f of r.failures) say(`FAIL: ${f}`);
-  if (!r.ok) throw new CliFailure(`verification failed: ${r.failures.length} problem(s); first: ${r.failures[0]}`);
+  if (!r.ok)
+    throw new CliFailure(`verification failed: ${r.failures.length} problem(s); first: ${r.failures[0]}`);
 }
 
 export function registerEvidenceCommands(program: Command): void {
@@ -64,7 +65,9 @@ export function registerEvidenceCommands(program: Command): void {
     });
 
   withStoreOptions(program.command('publish'))
-    .description('write the static evidence bundle (C2SP tlog-tiles layout plus checkpoints, definition, key, events)')
+    .description(
+      'write the static evidence bundle (C2SP tlog-tiles layout plus checkpoints, definition, key, events)',
+    )
     .requiredOption('--out <dir>', 'bundle folder')
     .option('--json', 'machine-readable output')
     .action(async (o: StoreFlags & { out: string; json?: boolean }) => {
@@ -98,8 +101,15 @@ export function registerEvidenceCommands(program: Command): void {
       let report: VerificationReport;
       if (dir !== undefined) {
         if (!existsSync(dir)) throw new CliFailure(`no bundle at ${dir}`);
-        report = await verifyBundle(folderReader(dir), verifier, { hasher: nodeMerkleHasher, sha256: nodeSha256, onProgress }).finally(() => bar.stop());
-      } else report = await withStore(o, (store) => verifyStore(store, verifier, onProgress)).finally(() => bar.stop());
+        report = await verifyBundle(folderReader(dir), verifier, {
+          hasher: nodeMerkleHasher,
+          sha256: nodeSha256,
+          onProgress,
+        }).finally(() => bar.stop());
+      } else
+        report = await withStore(o, (store) => verifyStore(store, verifier, onProgress)).finally(() =>
+          bar.stop(),
+        );
       reportVerification(report, dir ?? 'store', o.json);
     });
 
@@ -113,7 +123,10 @@ export function registerEvidenceCommands(program: Command): void {
     .action(async (dir: string, o: { vkey: string; json?: boolean }) => {
       const r = await verifyTlogTiles(folderReader(dir), await readVerifierKey(o.vkey), nodeMerkleHasher);
       if (o.json) printJson(r);
-      else if (r.ok) say(`OK: ${r.origin} at size ${r.size}: every tile recomputed to the signed root; ${r.entriesChecked} entries hashed.`);
+      else if (r.ok)
+        say(
+          `OK: ${r.origin} at size ${r.size}: every tile recomputed to the signed root; ${r.entriesChecked} entries hashed.`,
+        );
       else for (const f of r.failures) say(`FAIL: ${f}`);
       if (!r.ok) throw new CliFailure(`log verification failed: ${r.failures[0]}`);
     });
@@ -141,12 +154,18 @@ export function registerEvidenceCommands(program: Command): void {
       });
       const r = checkReceipt(text, await readVerifierKey(o.vkey));
       if (o.json) printJson({ valid: true, ...r });
-      else say(`OK: CVR ${r.cvr.id} (${r.cvr.jurisdiction}) is entry ${r.index} of ${r.origin}, in the signed tree of ${r.logSize} entries.`);
+      else
+        say(
+          `OK: CVR ${r.cvr.id} (${r.cvr.jurisdiction}) is entry ${r.index} of ${r.origin}, in the signed tree of ${r.logSize} entries.`,
+        );
     });
 
   withStoreOptions(program.command('events'))
     .description('the event log (every state-changing action) as NIST SP 1500-101 JSON')
-    .requiredOption('--vkey <vkey>', 'the log key you trust (events are exported only from a store that verifies)')
+    .requiredOption(
+      '--vkey <vkey>',
+      'the log key you trust (events are exported only from a store that verifies)',
+    )
     .option('--format <format>', 'nist-eel', 'nist-eel')
     .option('--out <file>', 'write here instead of stdout')
     .action(async (o: StoreFlags & { vkey: string; format: string; out?: string }) => {

@@ -5,19 +5,39 @@ import { CliFailure, printJson, say } from '../output.js';
 export function registerGenerateCommand(program: Command): void {
   program
     .command('generate')
-    .description('write a synthetic county election as a vendor would, with election.json and the ground truth (truth.json)')
+    .description(
+      'write a synthetic county election as a vendor would, with election.json and the ground truth (truth.json)',
+    )
     .requiredOption('--ballots <n>', 'number of ballots', (v) => Number.parseInt(v, 10))
     .requiredOption('--out <dir>', 'output folder')
     .option('--format <format>', `export format: ${GENERATE_FORMATS.join(', ')}`, 'cdf')
     .option('--seed <seed>', 'random seed (same seed, same election)', '1')
     .option('--files <n>', 'split the CVRs over this many export files', (v) => Number.parseInt(v, 10), 1)
     .option('--json', 'machine-readable output')
-    .action(async (o: { ballots: number; out: string; format: string; seed: string; files: number; json?: boolean }) => {
-      if (!Number.isSafeInteger(o.ballots) || o.ballots < 1) throw new CliFailure('--ballots must be a positive integer');
-      if (!(GENERATE_FORMATS as readonly string[]).includes(o.format))
-        throw new CliFailure(`unknown format ${o.format}; supported: ${GENERATE_FORMATS.join(', ')}`);
-      const r = await generateElection(o.out, { ballots: o.ballots, seed: o.seed, format: 'cdf', files: o.files });
-      if (o.json) printJson(r);
-      else say(`Wrote ${r.ballots} ballots to ${r.cvrFiles.join(', ')}; definition ${r.definition}; truth ${r.truth}.`);
-    });
+    .action(
+      async (o: {
+        ballots: number;
+        out: string;
+        format: string;
+        seed: string;
+        files: number;
+        json?: boolean;
+      }) => {
+        if (!Number.isSafeInteger(o.ballots) || o.ballots < 1)
+          throw new CliFailure('--ballots must be a positive integer');
+        if (!(GENERATE_FORMATS as readonly string[]).includes(o.format))
+          throw new CliFailure(`unknown format ${o.format}; supported: ${GENERATE_FORMATS.join(', ')}`);
+        const r = await generateElection(o.out, {
+          ballots: o.ballots,
+          seed: o.seed,
+          format: 'cdf',
+          files: o.files,
+        });
+        if (o.json) printJson(r);
+        else
+          say(
+            `Wrote ${r.ballots} ballots to ${r.cvrFiles.join(', ')}; definition ${r.definition}; truth ${r.truth}.`,
+          );
+      },
+    );
 }

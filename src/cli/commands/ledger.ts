@@ -1,8 +1,8 @@
 /** Commands that record into the store: election load, import. */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { readSignerKey } from '../../app/keys.js';
 import { IMPORT_FORMATS, type ImportFormat, importFiles } from '../../app/import-cvrs.js';
+import { readSignerKey } from '../../app/keys.js';
 import { loadElectionFile } from '../../app/load-election.js';
 import { CliFailure, inform, printJson, progress, say } from '../output.js';
 import { type StoreFlags, withStore, withStoreOptions } from '../store-options.js';
@@ -22,7 +22,12 @@ export function registerLedgerCommands(program: Command): void {
         throw new CliFailure(`cannot read ${file}`);
       });
       const r = await withStore(o, (store) => loadElectionFile(store, file, bytes, { signer, now }), true);
-      const out = { sha256: r.loaded.sha256, id: r.loaded.election.id, contests: r.loaded.election.contests.length, alreadyLoaded: r.alreadyLoaded };
+      const out = {
+        sha256: r.loaded.sha256,
+        id: r.loaded.election.id,
+        contests: r.loaded.election.contests.length,
+        alreadyLoaded: r.alreadyLoaded,
+      };
       if (o.json) printJson(out);
       else
         say(
@@ -33,37 +38,46 @@ export function registerLedgerCommands(program: Command): void {
     });
 
   withStoreOptions(program.command('import'))
-    .description('import CVR exports: each file is validated and appended to the log atomically, then a checkpoint is signed')
+    .description(
+      'import CVR exports: each file is validated and appended to the log atomically, then a checkpoint is signed',
+    )
     .requiredOption('--key <file>', "the log's signing key")
     .requiredOption('--format <format>', `export format: ${IMPORT_FORMATS.join(', ')}`)
     .option('--jurisdiction <id>', 'jurisdiction the CVRs belong to (default: the only one)')
     .option('--json', 'machine-readable output')
     .argument('<files...>', 'CVR export files')
-    .action(async (files: string[], o: StoreFlags & { key: string; format: string; jurisdiction?: string; json?: boolean }) => {
-      if (!(IMPORT_FORMATS as readonly string[]).includes(o.format))
-        throw new CliFailure(`unknown format ${o.format}; supported: ${IMPORT_FORMATS.join(', ')}`);
-      const signer = await readSignerKey(o.key);
-      const bar = progress(o.json);
-      try {
-        const results = await withStore(
-          o,
-          (store) =>
-            importFiles(store, files, {
-              format: o.format as ImportFormat,
-              signer,
-              jurisdiction: o.jurisdiction,
-              now,
-              inform,
-              onFileStart: (file, bytes) => bar.start(bytes, `importing ${file}`),
-              onBytes: (n) => bar.add(n),
-            }),
-          true,
-        );
-        bar.stop();
-        if (o.json) printJson({ imports: results });
-        else for (const r of results) say(`Imported ${r.cvrs} CVRs from ${r.file}; log size ${r.logSize}, checkpoint signed.`);
-      } finally {
-        bar.stop();
-      }
-    });
+    .action(
+      async (
+        files: string[],
+        o: StoreFlags & { key: string; format: string; jurisdiction?: string; json?: boolean },
+      ) => {
+        if (!(IMPORT_FORMATS as readonly string[]).includes(o.format))
+          throw new CliFailure(`unknown format ${o.format}; supported: ${IMPORT_FORMATS.join(', ')}`);
+        const signer = await readSignerKey(o.key);
+        const bar = progress(o.json);
+        try {
+          const results = await withStore(
+            o,
+            (store) =>
+              importFiles(store, files, {
+                format: o.format as ImportFormat,
+                signer,
+                jurisdiction: o.jurisdiction,
+                now,
+                inform,
+                onFileStart: (file, bytes) => bar.start(bytes, `importing ${file}`),
+                onBytes: (n) => bar.add(n),
+              }),
+            true,
+          );
+          bar.stop();
+          if (o.json) printJson({ imports: results });
+          else
+            for (const r of results)
+              say(`Imported ${r.cvrs} CVRs from ${r.file}; log size ${r.logSize}, checkpoint signed.`);
+        } finally {
+          bar.stop();
+        }
+      },
+    );
 }

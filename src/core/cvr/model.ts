@@ -44,7 +44,8 @@ export type Mark = z.infer<typeof MarkSchema>;
 export type CvrContest = z.infer<typeof CvrContestSchema>;
 export type Cvr = z.infer<typeof CvrSchema>;
 
-const byMark = (a: Mark, b: Mark) => (a.rank ?? 0) - (b.rank ?? 0) || (a.choice < b.choice ? -1 : a.choice > b.choice ? 1 : 0);
+const byMark = (a: Mark, b: Mark) =>
+  (a.rank ?? 0) - (b.rank ?? 0) || (a.choice < b.choice ? -1 : a.choice > b.choice ? 1 : 0);
 
 /** Contests sorted by id and marks by (rank, choice): the order the canonical encoding commits to. */
 export function normalizeCvr(cvr: Cvr): Cvr {

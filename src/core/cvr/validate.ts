@@ -1,6 +1,6 @@
 /** Checks a CVR against the election definition; returns the first problem as a sentence, or null. */
 import { didYouMean } from '../closest.js';
-import { type Contest, type Election, choicesOf } from '../election/schema.js';
+import { type Contest, choicesOf, type Election } from '../election/schema.js';
 import type { Cvr } from './model.js';
 
 export interface DefinitionIndex {
@@ -19,7 +19,9 @@ export function indexDefinition(e: Election): DefinitionIndex {
   }
   return {
     jurisdictions: new Set(e.jurisdictions.map((j) => j.id)),
-    contests: new Map(e.contests.map((c) => [c.id, { contest: c, choices: new Set(choicesOf(c).map((x) => x.id)) }])),
+    contests: new Map(
+      e.contests.map((c) => [c.id, { contest: c, choices: new Set(choicesOf(c).map((x) => x.id)) }]),
+    ),
     units,
     ballotStyles: new Set(e.ballotStyles.map((b) => b.id)),
   };
@@ -32,7 +34,8 @@ export function cvrProblem(cvr: Cvr, index: DefinitionIndex): string | null {
     return `unknown jurisdiction ${q(cvr.jurisdiction)}${didYouMean(cvr.jurisdiction, [...index.jurisdictions])}`;
   if (cvr.precinct !== undefined) {
     const home = index.units.get(cvr.precinct);
-    if (home === undefined) return `unknown precinct ${q(cvr.precinct)}${didYouMean(cvr.precinct, [...index.units.keys()])}`;
+    if (home === undefined)
+      return `unknown precinct ${q(cvr.precinct)}${didYouMean(cvr.precinct, [...index.units.keys()])}`;
     if (home !== cvr.jurisdiction)
       return `precinct ${q(cvr.precinct)} belongs to ${q(home)}, not to ${q(cvr.jurisdiction)}`;
   }
@@ -50,7 +53,8 @@ export function cvrProblem(cvr: Cvr, index: DefinitionIndex): string | null {
       if (!choices.has(m.choice))
         return `contest ${q(c.contest)} has no choice ${q(m.choice)}${didYouMean(m.choice, [...choices])}`;
       if (contest.type === 'ranked') {
-        if (m.rank === undefined) return `ranked contest ${q(c.contest)}: a mark for ${q(m.choice)} has no rank`;
+        if (m.rank === undefined)
+          return `ranked contest ${q(c.contest)}: a mark for ${q(m.choice)} has no rank`;
         if (m.rank > contest.maxRankings)
           return `ranked contest ${q(c.contest)} allows ${contest.maxRankings} rankings, the CVR gives rank ${m.rank}`;
       } else if (m.rank !== undefined) {

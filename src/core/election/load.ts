@@ -2,9 +2,9 @@
 import type { z } from 'zod';
 import { fromUtf8 } from '../bytes.js';
 import { didYouMean } from '../closest.js';
-import { type Sha256, portableSha256, sha256Hex } from '../hash.js';
-import { type Result, err, ok } from '../result.js';
-import { type Election, ElectionSchema, choicesOf } from './schema.js';
+import { portableSha256, type Sha256, sha256Hex } from '../hash.js';
+import { err, ok, type Result } from '../result.js';
+import { choicesOf, type Election, ElectionSchema } from './schema.js';
 
 export interface DefinitionIssue {
   /** JSON path, e.g. `$.contests[2].district`. */
@@ -28,7 +28,10 @@ export const zodIssues = (error: z.ZodError): DefinitionIssue[] =>
 export const describeIssues = (issues: readonly DefinitionIssue[]): string =>
   issues.map((i) => `${i.path}: ${i.message}`).join('; ');
 
-export function loadElection(bytes: Uint8Array, sha256: Sha256 = portableSha256): Result<LoadedElection, DefinitionIssue[]> {
+export function loadElection(
+  bytes: Uint8Array,
+  sha256: Sha256 = portableSha256,
+): Result<LoadedElection, DefinitionIssue[]> {
   let json: unknown;
   try {
     json = JSON.parse(fromUtf8(bytes));
@@ -47,7 +50,8 @@ export function referentialIssues(e: Election): DefinitionIssue[] {
   const uniqueIds = (items: readonly { id: string }[], path: string): string[] => {
     const seen = new Set<string>();
     items.forEach((item, i) => {
-      if (seen.has(item.id)) issues.push({ path: `${path}[${i}].id`, message: `duplicate id ${JSON.stringify(item.id)}` });
+      if (seen.has(item.id))
+        issues.push({ path: `${path}[${i}].id`, message: `duplicate id ${JSON.stringify(item.id)}` });
       seen.add(item.id);
     });
     return [...seen];
@@ -71,20 +75,29 @@ export function referentialIssues(e: Election): DefinitionIssue[] {
     refer(p.jurisdiction, jurisdictions, `$.precincts[${i}].jurisdiction`, 'jurisdiction');
     p.districts.forEach((d, j) => refer(d, districts, `$.precincts[${i}].districts[${j}]`, 'district'));
     p.splits.forEach((s, k) =>
-      s.districts.forEach((d, j) => refer(d, districts, `$.precincts[${i}].splits[${k}].districts[${j}]`, 'district')),
+      s.districts.forEach((d, j) =>
+        refer(d, districts, `$.precincts[${i}].splits[${k}].districts[${j}]`, 'district'),
+      ),
     );
   });
   e.ballotStyles.forEach((s, i) => {
-    s.precincts.forEach((p, j) => refer(p, units, `$.ballotStyles[${i}].precincts[${j}]`, 'precinct or split'));
+    s.precincts.forEach((p, j) =>
+      refer(p, units, `$.ballotStyles[${i}].precincts[${j}]`, 'precinct or split'),
+    );
     s.districts.forEach((d, j) => refer(d, districts, `$.ballotStyles[${i}].districts[${j}]`, 'district'));
   });
   e.contests.forEach((c, i) => {
     refer(c.district, districts, `$.contests[${i}].district`, 'district');
     uniqueIds(choicesOf(c), `$.contests[${i}].${c.type === 'yesno' ? 'choices' : 'candidates'}`);
     if (c.type !== 'yesno')
-      c.candidates.forEach((cand, j) => refer(cand.party, parties, `$.contests[${i}].candidates[${j}].party`, 'party'));
+      c.candidates.forEach((cand, j) =>
+        refer(cand.party, parties, `$.contests[${i}].candidates[${j}].party`, 'party'),
+      );
     if (c.type === 'candidate' && c.seats > c.votesAllowed)
-      issues.push({ path: `$.contests[${i}].seats`, message: `${c.seats} seats but only ${c.votesAllowed} votes allowed` });
+      issues.push({
+        path: `$.contests[${i}].seats`,
+        message: `${c.seats} seats but only ${c.votesAllowed} votes allowed`,
+      });
   });
   return issues;
 }

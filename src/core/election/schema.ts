@@ -7,7 +7,9 @@ const Name = z.string().min(1).max(500);
 export const PartySchema = z.object({ id: Id, name: Name, abbreviation: z.string().optional() }).strict();
 export const JurisdictionSchema = z.object({ id: Id, name: Name }).strict();
 export const DistrictSchema = z.object({ id: Id, name: Name }).strict();
-export const PrecinctSplitSchema = z.object({ id: Id, name: Name, districts: z.array(Id).default([]) }).strict();
+export const PrecinctSplitSchema = z
+  .object({ id: Id, name: Name, districts: z.array(Id).default([]) })
+  .strict();
 export const PrecinctSchema = z
   .object({
     id: Id,

@@ -1,7 +1,7 @@
 /** C2SP tlog-checkpoint v1: the note text `<origin>\n<size>\n<base64 root>\n[extension lines]`. */
 import { fromBase64, toBase64 } from '../bytes.js';
 import { HASH_SIZE } from './merkle.js';
-import { NoteError, type Signer, type Verifier, signNote, verifyNote } from './note.js';
+import { NoteError, type Signer, signNote, type Verifier, verifyNote } from './note.js';
 
 export interface Checkpoint {
   readonly origin: string;
@@ -19,7 +19,8 @@ export function parseCheckpointText(text: string): Checkpoint {
   if (lines.pop() !== '') throw new NoteError('checkpoint text must end with a newline');
   const [origin, size, root, ...extensions] = lines;
   if (!origin) throw new NoteError('checkpoint has no origin line');
-  if (size === undefined || !/^(0|[1-9][0-9]*)$/.test(size)) throw new NoteError('checkpoint size is not a decimal');
+  if (size === undefined || !/^(0|[1-9][0-9]*)$/.test(size))
+    throw new NoteError('checkpoint size is not a decimal');
   const n = Number(size);
   if (!Number.isSafeInteger(n)) throw new NoteError('checkpoint size is too large');
   let hash: Uint8Array;
@@ -33,7 +34,8 @@ export function parseCheckpointText(text: string): Checkpoint {
   return { origin, size: n, root: hash, extensions };
 }
 
-export const signCheckpoint = (c: Checkpoint, signer: Signer): string => signNote(formatCheckpoint(c), [signer]);
+export const signCheckpoint = (c: Checkpoint, signer: Signer): string =>
+  signNote(formatCheckpoint(c), [signer]);
 
 /** Verifies the signature and, when given, the expected origin. */
 export function verifyCheckpoint(note: string, verifier: Verifier, origin?: string): Checkpoint {

@@ -110,7 +110,12 @@ export function perfectCover(start: number, end: number): PerfectNode[] {
 }
 
 /** MTH(D[start:end]) from perfect-subtree hashes: fold the cover from the right. */
-export function rangeHash(start: number, end: number, node: PerfectNodeReader, hasher = defaultHasher): Uint8Array {
+export function rangeHash(
+  start: number,
+  end: number,
+  node: PerfectNodeReader,
+  hasher = defaultHasher,
+): Uint8Array {
   const cover = perfectCover(start, end);
   const last = cover[cover.length - 1];
   if (!last) throw new ProofError(`empty range [${start}, ${end})`);
@@ -298,8 +303,16 @@ export function verifyConsistency(
     throw new ProofError(`wrong proof size ${proof.length}, want ${start + inner + border}`);
   const rest = proof.slice(start);
   const mask = shiftRight(size1 - 1, shift);
-  const hash1 = chainBorderRight(hasher, chainInnerRight(hasher, seed, rest.slice(0, inner), mask), rest.slice(inner));
+  const hash1 = chainBorderRight(
+    hasher,
+    chainInnerRight(hasher, seed, rest.slice(0, inner), mask),
+    rest.slice(inner),
+  );
   if (!bytesEqual(hash1, root1)) throw new ProofError('consistency proof does not lead to root1');
-  const hash2 = chainBorderRight(hasher, chainInner(hasher, seed, rest.slice(0, inner), mask), rest.slice(inner));
+  const hash2 = chainBorderRight(
+    hasher,
+    chainInner(hasher, seed, rest.slice(0, inner), mask),
+    rest.slice(inner),
+  );
   if (!bytesEqual(hash2, root2)) throw new ProofError('consistency proof does not lead to root2');
 }

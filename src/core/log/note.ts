@@ -26,7 +26,8 @@ export interface Verifier {
 }
 
 function checkName(name: string): void {
-  if (name.length === 0 || /[\s+]/u.test(name)) throw new NoteError(`invalid key name ${JSON.stringify(name)}`);
+  if (name.length === 0 || /[\s+]/u.test(name))
+    throw new NoteError(`invalid key name ${JSON.stringify(name)}`);
 }
 
 export function keyIdFor(name: string, publicKey: Uint8Array): Uint8Array {
@@ -57,7 +58,10 @@ export function verifierFromPublicKey(name: string, publicKey: Uint8Array): Veri
 }
 
 /** Generates a new key pair; returns both key texts. */
-export function generateKey(name: string, seed: Uint8Array = ed25519.utils.randomSecretKey()): {
+export function generateKey(
+  name: string,
+  seed: Uint8Array = ed25519.utils.randomSecretKey(),
+): {
   signerKey: string;
   verifierKey: string;
 } {
@@ -105,7 +109,7 @@ function splitPlus(text: string, n: number): string[] | undefined {
 export function parseSignerKey(text: string): Signer {
   // Split on the first four '+' only: base64 key material may itself contain '+'.
   const parts = splitPlus(text.trim(), 5);
-  if (!parts || parts[0] !== 'PRIVATE' || parts[1] !== 'KEY')
+  if (parts?.[0] !== 'PRIVATE' || parts[1] !== 'KEY')
     throw new NoteError('not a signer key (expected PRIVATE+KEY+<name>+<id>+<key>)');
   const [, , name, hex8, b64] = parts as [string, string, string, string, string];
   const id = parseKeyId(hex8, 'signer key');
@@ -137,16 +141,15 @@ export interface SignedNote {
 
 function checkText(text: string): void {
   if (!text.endsWith('\n')) throw new NoteError('note text must end with a newline');
-  if (/[\u0000-\u0009\u000b-\u001f]/u.test(text)) throw new NoteError('note text contains control characters');
+  if (/[\u0000-\u0009\u000b-\u001f]/u.test(text))
+    throw new NoteError('note text contains control characters');
 }
 
 export function signNote(text: string, signers: readonly Signer[]): string {
   checkText(text);
   if (signers.length === 0) throw new NoteError('no signer');
   const msg = utf8(text);
-  const lines = signers.map(
-    (s) => `${SIG_PREFIX}${s.name} ${toBase64(concatBytes(s.keyId, s.sign(msg)))}\n`,
-  );
+  const lines = signers.map((s) => `${SIG_PREFIX}${s.name} ${toBase64(concatBytes(s.keyId, s.sign(msg)))}\n`);
   return `${text}\n${lines.join('')}`;
 }
 
@@ -156,7 +159,8 @@ export function parseNote(note: string): SignedNote {
   const text = note.slice(0, split + 1);
   checkText(text);
   const sigBlock = note.slice(split + 2);
-  if (!sigBlock.endsWith('\n')) throw new NoteError('malformed note: signature block must end with a newline');
+  if (!sigBlock.endsWith('\n'))
+    throw new NoteError('malformed note: signature block must end with a newline');
   const signatures = sigBlock
     .slice(0, -1)
     .split('\n')
@@ -183,7 +187,10 @@ export function parseNote(note: string): SignedNote {
  * Verifies a signed note: signatures by unknown keys are ignored, every known key's signature must verify,
  * and at least one known key must have signed. Returns the note text and the verifiers that signed.
  */
-export function verifyNote(note: string, verifiers: readonly Verifier[]): { text: string; signedBy: Verifier[] } {
+export function verifyNote(
+  note: string,
+  verifiers: readonly Verifier[],
+): { text: string; signedBy: Verifier[] } {
   const parsed = parseNote(note);
   const msg = utf8(parsed.text);
   const signedBy: Verifier[] = [];

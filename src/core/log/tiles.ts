@@ -2,7 +2,7 @@
  * C2SP tlog-tiles: tile coordinates and paths, an incremental tile builder, and perfect-node lookup in tiles.
  * A tile at level L, index N holds up to 256 hashes of the 256^L-leaf subtrees N·256+i (height 8·L).
  */
-import { HASH_SIZE, type MerkleHasher, type PerfectNode, defaultHasher, perfectHash } from './merkle.js';
+import { defaultHasher, HASH_SIZE, type MerkleHasher, type PerfectNode, perfectHash } from './merkle.js';
 
 export const TILE_HEIGHT = 8;
 export const TILE_WIDTH = 256;
@@ -60,7 +60,12 @@ export function entryBundlesForSize(size: number): TileCoord[] {
 }
 
 /** Where a perfect node lives: hashes [offset, offset+count) of tile (level, index) combine to it. */
-export function locateNode(node: PerfectNode): { level: number; index: number; offset: number; count: number } {
+export function locateNode(node: PerfectNode): {
+  level: number;
+  index: number;
+  offset: number;
+  count: number;
+} {
   const level = Math.floor(node.height / TILE_HEIGHT);
   const count = 2 ** (node.height - level * TILE_HEIGHT);
   const first = node.index * count; // index among hashes at height 8·level
@@ -68,7 +73,8 @@ export function locateNode(node: PerfectNode): { level: number; index: number; o
 }
 
 export function splitHashes(bytes: Uint8Array): Uint8Array[] {
-  if (bytes.length % HASH_SIZE !== 0) throw new Error(`tile of ${bytes.length} bytes is not a whole number of hashes`);
+  if (bytes.length % HASH_SIZE !== 0)
+    throw new Error(`tile of ${bytes.length} bytes is not a whole number of hashes`);
   const out: Uint8Array[] = [];
   for (let i = 0; i < bytes.length; i += HASH_SIZE) out.push(bytes.subarray(i, i + HASH_SIZE));
   return out;
@@ -103,7 +109,8 @@ export class TileBuilder {
     for (let level = 0; level < this.levelsFor(this.leaves); level++) {
       const want = Math.floor(this.leaves / TILE_WIDTH ** level) % TILE_WIDTH;
       const have = this.edge[level]?.length ?? 0;
-      if (want !== have) throw new Error(`right edge at level ${level} has ${have} hashes, size implies ${want}`);
+      if (want !== have)
+        throw new Error(`right edge at level ${level} has ${have} hashes, size implies ${want}`);
     }
   }
 
@@ -198,7 +205,8 @@ export function decodeEntryBundle(bytes: Uint8Array): Uint8Array[] {
   while (at < bytes.length) {
     if (at + 2 > bytes.length) throw new Error(`entry bundle truncated in a length prefix at byte ${at}`);
     const len = (bytes[at]! << 8) | bytes[at + 1]!;
-    if (at + 2 + len > bytes.length) throw new Error(`entry bundle truncated in entry ${out.length} at byte ${at}`);
+    if (at + 2 + len > bytes.length)
+      throw new Error(`entry bundle truncated in entry ${out.length} at byte ${at}`);
     out.push(bytes.subarray(at + 2, at + 2 + len));
     at += 2 + len;
   }

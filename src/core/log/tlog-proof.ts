@@ -5,7 +5,7 @@
  */
 import { fromBase64, toBase64 } from '../bytes.js';
 import { type Checkpoint, verifyCheckpoint } from './checkpoint.js';
-import { type MerkleHasher, ProofError, defaultHasher, verifyInclusion } from './merkle.js';
+import { defaultHasher, type MerkleHasher, ProofError, verifyInclusion } from './merkle.js';
 import type { Verifier } from './note.js';
 
 const HEADER = 'c2sp.org/tlog-proof@v1';
@@ -34,7 +34,12 @@ export function parseTlogProof(text: string): TlogProof {
   const indexLine = lines.shift() ?? '';
   const m = /^index (0|[1-9][0-9]*)$/.exec(indexLine);
   if (!m) throw new ProofError('tlog-proof: malformed index line');
-  return { extra, index: Number(m[1]), hashes: lines.map((l) => decode(l, 'hash')), checkpoint: text.slice(split + 2) };
+  return {
+    extra,
+    index: Number(m[1]),
+    hashes: lines.map((l) => decode(l, 'hash')),
+    checkpoint: text.slice(split + 2),
+  };
 }
 
 function decode(b64: string, what: string): Uint8Array {
@@ -55,7 +60,8 @@ export function verifyTlogProof(
   const proof = parseTlogProof(text);
   const checkpoint = verifyCheckpoint(proof.checkpoint, verifier);
   const leaf = entry ?? proof.extra;
-  if (!leaf) throw new ProofError('tlog-proof: no entry to check (none given, and the proof has no extra data)');
+  if (!leaf)
+    throw new ProofError('tlog-proof: no entry to check (none given, and the proof has no extra data)');
   verifyInclusion(proof.index, checkpoint.size, hasher.hashLeaf(leaf), proof.hashes, checkpoint.root, hasher);
   return { proof, checkpoint, entry: leaf };
 }

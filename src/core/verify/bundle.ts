@@ -6,10 +6,10 @@
 import { z } from 'zod';
 import { bytesEqual, fromUtf8, utf8 } from '../bytes.js';
 import { toElectionEventLog } from '../events/nist-eel.js';
+import type { Sha256 } from '../hash.js';
 import type { MerkleHasher } from '../log/merkle.js';
 import { type Verifier, verifierKeyText } from '../log/note.js';
-import { TILE_WIDTH, decodeEntryBundle, entryBundlesForSize, tilePath } from '../log/tiles.js';
-import type { Sha256 } from '../hash.js';
+import { decodeEntryBundle, entryBundlesForSize, TILE_WIDTH, tilePath } from '../log/tiles.js';
 import { type VerificationReport, verifyEvidence } from './evidence.js';
 
 export const BUNDLE_FILES = {
@@ -37,7 +37,9 @@ export const BundleManifestSchema = z
 export type BundleManifest = z.infer<typeof BundleManifestSchema>;
 
 /** Everything in bundle.json follows from verified facts, so verify can demand the exact bytes. */
-export function bundleManifest(r: Pick<VerificationReport, 'origin' | 'size' | 'cvrs' | 'electionSha256' | 'checkpoints'>): BundleManifest {
+export function bundleManifest(
+  r: Pick<VerificationReport, 'origin' | 'size' | 'cvrs' | 'electionSha256' | 'checkpoints'>,
+): BundleManifest {
   return {
     format: 'tallyproof-bundle/1',
     origin: r.origin ?? '',
@@ -61,7 +63,11 @@ export type BundleFiles = (path: string) => Promise<Uint8Array | null>;
 export async function verifyBundle(
   read: BundleFiles,
   verifier: Verifier,
-  options: { hasher?: MerkleHasher; sha256?: Sha256; onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    hasher?: MerkleHasher;
+    sha256?: Sha256;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<VerificationReport> {
   const extra: string[] = [];
   const manifestBytes = await read(BUNDLE_FILES.manifest);
@@ -99,7 +105,8 @@ export async function verifyBundle(
           const bytes = await read(path);
           if (!bytes) throw new Error(`${path} is missing`);
           const entries = decodeEntryBundle(bytes);
-          if (entries.length !== b.width) throw new Error(`${path} holds ${entries.length} entries, not ${b.width}`);
+          if (entries.length !== b.width)
+            throw new Error(`${path} holds ${entries.length} entries, not ${b.width}`);
           yield entries.map((body) => ({ body }));
         }
       },
@@ -115,11 +122,16 @@ export async function verifyBundle(
     else if (!bytesEqual(got, want)) failures.push(`${path} ${what}`);
   };
   const latestNote = notes[notes.length - 1];
-  if (latestNote !== undefined) await same(BUNDLE_FILES.checkpoint, utf8(latestNote), 'is not the latest checkpoint');
+  if (latestNote !== undefined)
+    await same(BUNDLE_FILES.checkpoint, utf8(latestNote), 'is not the latest checkpoint');
   await same(BUNDLE_FILES.key, utf8(`${verifierKeyText(verifier)}\n`), 'is not the key you trust');
   if (report.ok || report.checkpoints.length > 0) {
     await same(BUNDLE_FILES.manifest, renderJson(bundleManifest(report)), 'does not match the verified log');
-    await same(BUNDLE_FILES.events, renderJson(eventsDocument(report)), 'does not match the events in the log');
+    await same(
+      BUNDLE_FILES.events,
+      renderJson(eventsDocument(report)),
+      'does not match the events in the log',
+    );
   }
   // Partial entry bundles published for earlier checkpoints must be prefixes of the current ones.
   for (const c of report.checkpoints) {
@@ -127,7 +139,9 @@ export async function verifyBundle(
     if (width === 0 || c.size === report.size) continue;
     const index = Math.floor(c.size / TILE_WIDTH);
     const older = await read(tilePath('entries', index, width));
-    const newer = await read(tilePath('entries', index, Math.min(TILE_WIDTH, report.size - index * TILE_WIDTH)));
+    const newer = await read(
+      tilePath('entries', index, Math.min(TILE_WIDTH, report.size - index * TILE_WIDTH)),
+    );
     if (!older || !newer) {
       failures.push(`entry bundle ${index}.p/${width} is missing`);
       continue;

@@ -3,15 +3,15 @@
  * the same code checks a published bundle (CLI or browser) and a live store. It recomputes; it trusts nothing.
  */
 import { bytesEqual, toHex } from '../bytes.js';
-import { decodeEntry } from '../entries.js';
-import { type Checkpoint, verifyCheckpoint } from '../log/checkpoint.js';
-import { type MerkleHasher, defaultHasher } from '../log/merkle.js';
-import type { Verifier } from '../log/note.js';
-import { type Tile, TileBuilder, TILE_WIDTH } from '../log/tiles.js';
 import { cvrProblem, indexDefinition } from '../cvr/validate.js';
 import { describeIssues, loadElection } from '../election/load.js';
+import { decodeEntry } from '../entries.js';
 import type { LoggedEvent } from '../events/nist-eel.js';
 import { portableSha256, type Sha256 } from '../hash.js';
+import { type Checkpoint, verifyCheckpoint } from '../log/checkpoint.js';
+import { defaultHasher, type MerkleHasher } from '../log/merkle.js';
+import type { Verifier } from '../log/note.js';
+import { TILE_WIDTH, type Tile, TileBuilder } from '../log/tiles.js';
 
 export interface StoredEntry {
   readonly body: Uint8Array;
@@ -54,7 +54,11 @@ const MAX_LISTED = 25;
 export async function verifyEvidence(
   source: EvidenceSource,
   verifier: Verifier,
-  options: { hasher?: MerkleHasher; sha256?: Sha256; onProgress?: (done: number, total: number) => void } = {},
+  options: {
+    hasher?: MerkleHasher;
+    sha256?: Sha256;
+    onProgress?: (done: number, total: number) => void;
+  } = {},
 ): Promise<VerificationReport> {
   const hasher = options.hasher ?? defaultHasher;
   const sha256 = options.sha256 ?? portableSha256;
@@ -66,7 +70,16 @@ export async function verifyEvidence(
   };
   const report = (extra: Partial<VerificationReport>): VerificationReport => {
     if (omitted) failures.push(`… and ${omitted} more failures`);
-    return { ok: failures.length === 0, failures, size: 0, cvrs: 0, events: [], imports: [], checkpoints: [], ...extra };
+    return {
+      ok: failures.length === 0,
+      failures,
+      size: 0,
+      cvrs: 0,
+      events: [],
+      imports: [],
+      checkpoints: [],
+      ...extra,
+    };
   };
 
   // 1. Every checkpoint is signed by the trusted key, for one origin, and sizes never shrink.
@@ -75,8 +88,10 @@ export async function verifyEvidence(
     try {
       const c = verifyCheckpoint(note, verifier);
       const prev = checkpoints[checkpoints.length - 1];
-      if (prev && c.origin !== prev.origin) fail(`checkpoint ${i + 1} has origin ${c.origin}, earlier ones ${prev.origin}`);
-      if (prev && c.size < prev.size) fail(`checkpoint ${i + 1} shrinks the log from ${prev.size} to ${c.size} entries`);
+      if (prev && c.origin !== prev.origin)
+        fail(`checkpoint ${i + 1} has origin ${c.origin}, earlier ones ${prev.origin}`);
+      if (prev && c.size < prev.size)
+        fail(`checkpoint ${i + 1} shrinks the log from ${prev.size} to ${c.size} entries`);
       checkpoints.push(c);
     } catch (e) {
       fail(`checkpoint ${i + 1}: ${(e as Error).message}`);
@@ -120,69 +135,85 @@ export async function verifyEvidence(
   };
 
   try {
-  for await (const batch of source.entries(size)) {
-    for (const stored of batch) {
-      if (seq >= size) break;
-      builder.appendLeafHash(hasher.hashLeaf(stored.body));
-      const decoded = decodeEntry(stored.body);
-      if (!decoded.ok) fail(`entry ${seq}: ${decoded.error}`);
-      else if (decoded.value.kind === 'cvr') {
-        const cvr = decoded.value.cvr;
-        cvrs++;
-        if (openRun.count === 0) openRun = { first: seq, count: 0 };
-        openRun.count++;
-        const key = `${cvr.jurisdiction}\u0000${cvr.id}`;
-        if (ids.has(key)) fail(`entry ${seq}: CVR ${cvr.id} of ${cvr.jurisdiction} appears twice in the log`);
-        ids.add(key);
-        if (index) {
-          const problem = cvrProblem(cvr, index);
-          if (problem) fail(`entry ${seq}: CVR ${cvr.id}: ${problem}`);
+    for await (const batch of source.entries(size)) {
+      for (const stored of batch) {
+        if (seq >= size) break;
+        builder.appendLeafHash(hasher.hashLeaf(stored.body));
+        const decoded = decodeEntry(stored.body);
+        if (!decoded.ok) fail(`entry ${seq}: ${decoded.error}`);
+        else if (decoded.value.kind === 'cvr') {
+          const cvr = decoded.value.cvr;
+          cvrs++;
+          if (openRun.count === 0) openRun = { first: seq, count: 0 };
+          openRun.count++;
+          const key = `${cvr.jurisdiction}\u0000${cvr.id}`;
+          if (ids.has(key))
+            fail(`entry ${seq}: CVR ${cvr.id} of ${cvr.jurisdiction} appears twice in the log`);
+          ids.add(key);
+          if (index) {
+            const problem = cvrProblem(cvr, index);
+            if (problem) fail(`entry ${seq}: CVR ${cvr.id}: ${problem}`);
+          }
+          if (events.length === 0) fail(`entry ${seq}: a CVR before the election was loaded`);
+          const c = stored.columns;
+          if (c && (c.kind !== 'cvr' || c.jurisdiction !== cvr.jurisdiction || c.cvrId !== cvr.id))
+            fail(`entry ${seq}: the stored lookup columns disagree with the logged CVR`);
+        } else {
+          const event = decoded.value.event;
+          events.push({ seq, event, entrySha256: toHex(sha256(stored.body)) });
+          if (stored.columns && stored.columns.kind !== 'event')
+            fail(`entry ${seq}: stored as ${stored.columns.kind}, logged as an event`);
+          if (event.type === 'election.loaded') {
+            if (events.length !== 1) fail(`entry ${seq}: a second election.loaded event`);
+            if (election && event.data.sha256 !== election.sha256)
+              fail(
+                `entry ${seq}: the log commits to election definition ${event.data.sha256}, the definition given is ${election.sha256}`,
+              );
+          } else if (event.type === 'cvrs.imported') {
+            const claimed = { cvrs: Number(event.data.cvrs), first: Number(event.data.first) };
+            const actual =
+              openRun.count === 0 ? { cvrs: 0, first: seq } : { cvrs: openRun.count, first: openRun.first };
+            if (claimed.cvrs !== actual.cvrs || claimed.first !== actual.first)
+              fail(
+                `entry ${seq}: import event claims ${claimed.cvrs} CVRs from entry ${claimed.first}, the log has ${actual.cvrs} from ${actual.first}`,
+              );
+            imports.push({
+              seq,
+              sha256: String(event.data.sha256),
+              cvrs: claimed.cvrs,
+              first: claimed.first,
+            });
+            openRun = { first: -1, count: 0 };
+          }
         }
-        if (events.length === 0) fail(`entry ${seq}: a CVR before the election was loaded`);
-        const c = stored.columns;
-        if (c && (c.kind !== 'cvr' || c.jurisdiction !== cvr.jurisdiction || c.cvrId !== cvr.id))
-          fail(`entry ${seq}: the stored lookup columns disagree with the logged CVR`);
-      } else {
-        const event = decoded.value.event;
-        events.push({ seq, event, entrySha256: toHex(sha256(stored.body)) });
-        if (stored.columns && stored.columns.kind !== 'event') fail(`entry ${seq}: stored as ${stored.columns.kind}, logged as an event`);
-        if (event.type === 'election.loaded') {
-          if (events.length !== 1) fail(`entry ${seq}: a second election.loaded event`);
-          if (election && event.data.sha256 !== election.sha256)
-            fail(`entry ${seq}: the log commits to election definition ${event.data.sha256}, the definition given is ${election.sha256}`);
-        } else if (event.type === 'cvrs.imported') {
-          const claimed = { cvrs: Number(event.data.cvrs), first: Number(event.data.first) };
-          const actual = openRun.count === 0 ? { cvrs: 0, first: seq } : { cvrs: openRun.count, first: openRun.first };
-          if (claimed.cvrs !== actual.cvrs || claimed.first !== actual.first)
-            fail(`entry ${seq}: import event claims ${claimed.cvrs} CVRs from entry ${claimed.first}, the log has ${actual.cvrs} from ${actual.first}`);
-          imports.push({ seq, sha256: String(event.data.sha256), cvrs: claimed.cvrs, first: claimed.first });
-          openRun = { first: -1, count: 0 };
+        seq++;
+        if (sizesOfInterest.has(seq)) {
+          rootsAt.set(seq, builder.root());
+          partialsAt.set(seq, builder.partialTiles());
         }
       }
-      seq++;
-      if (sizesOfInterest.has(seq)) {
-        rootsAt.set(seq, builder.root());
-        partialsAt.set(seq, builder.partialTiles());
-      }
+      await checkTiles();
+      options.onProgress?.(seq, size);
     }
-    await checkTiles();
-    options.onProgress?.(seq, size);
-  }
   } catch (e) {
     fail(`reading the entries after entry ${seq}: ${(e as Error).message}`);
   }
   if (seq < size) fail(`the log holds ${seq} entries, the latest checkpoint covers ${size}`);
-  if (openRun.count > 0) fail(`${openRun.count} CVRs from entry ${openRun.first} are not closed by an import event`);
+  if (openRun.count > 0)
+    fail(`${openRun.count} CVRs from entry ${openRun.first} are not closed by an import event`);
 
   // 4. Every checkpoint's root is the root of that prefix of the entries: the history is consistent.
   for (const [i, c] of checkpoints.entries()) {
     const root = rootsAt.get(c.size);
     if (root && !bytesEqual(root, c.root))
-      fail(`checkpoint ${i + 1} (size ${c.size}) does not match the entries: an entry was changed, removed, inserted or reordered`);
+      fail(
+        `checkpoint ${i + 1} (size ${c.size}) does not match the entries: an entry was changed, removed, inserted or reordered`,
+      );
     for (const t of partialsAt.get(c.size) ?? []) {
       const got = await source.tile(t.level, t.index, t.width);
       if (!got) fail(`tile ${t.level}/${t.index}.p/${t.width} is missing`);
-      else if (!bytesEqual(got, t.hashes)) fail(`tile ${t.level}/${t.index}.p/${t.width} does not match the entries`);
+      else if (!bytesEqual(got, t.hashes))
+        fail(`tile ${t.level}/${t.index}.p/${t.width} does not match the entries`);
     }
   }
 

@@ -1,11 +1,17 @@
 /** Verifies any C2SP tlog-tiles log (ours or anyone's) from its static files: checkpoint, tiles, entry bundles. */
-import { bytesEqual } from '../bytes.js';
+import { bytesEqual, fromUtf8 } from '../bytes.js';
 import { verifyCheckpoint } from '../log/checkpoint.js';
-import { type MerkleHasher, defaultHasher } from '../log/merkle.js';
+import { defaultHasher, type MerkleHasher } from '../log/merkle.js';
 import type { Verifier } from '../log/note.js';
-import { TileBuilder, decodeEntryBundle, splitHashes, tilePath, tilesForSize, type Tile } from '../log/tiles.js';
+import {
+  decodeEntryBundle,
+  splitHashes,
+  type Tile,
+  TileBuilder,
+  tilePath,
+  tilesForSize,
+} from '../log/tiles.js';
 import type { BundleFiles } from './bundle.js';
-import { fromUtf8 } from '../bytes.js';
 
 export interface TlogReport {
   readonly ok: boolean;
@@ -16,7 +22,11 @@ export interface TlogReport {
   readonly entriesChecked: number;
 }
 
-export async function verifyTlogTiles(read: BundleFiles, verifier: Verifier, hasher: MerkleHasher = defaultHasher): Promise<TlogReport> {
+export async function verifyTlogTiles(
+  read: BundleFiles,
+  verifier: Verifier,
+  hasher: MerkleHasher = defaultHasher,
+): Promise<TlogReport> {
   const failures: string[] = [];
   const note = await read('checkpoint');
   if (!note) return { ok: false, failures: ['checkpoint is missing'], size: 0, entriesChecked: 0 };
@@ -33,7 +43,8 @@ export async function verifyTlogTiles(read: BundleFiles, verifier: Verifier, has
   const compare = async (t: Tile) => {
     const got = await read(tilePath(t.level, t.index, t.width));
     if (!got) failures.push(`${tilePath(t.level, t.index, t.width)} is missing`);
-    else if (!bytesEqual(got, t.hashes)) failures.push(`${tilePath(t.level, t.index, t.width)} does not match the tree`);
+    else if (!bytesEqual(got, t.hashes))
+      failures.push(`${tilePath(t.level, t.index, t.width)} does not match the tree`);
   };
 
   for (const coord of tilesForSize(size).filter((t) => t.level === 0)) {
@@ -58,9 +69,11 @@ export async function verifyTlogTiles(read: BundleFiles, verifier: Verifier, has
     if (bundle) {
       try {
         const entries = decodeEntryBundle(bundle);
-        if (entries.length !== coord.width) failures.push(`entry bundle ${coord.index} holds ${entries.length} entries, not ${coord.width}`);
+        if (entries.length !== coord.width)
+          failures.push(`entry bundle ${coord.index} holds ${entries.length} entries, not ${coord.width}`);
         entries.forEach((e, i) => {
-          if (!hashes[i] || !bytesEqual(hasher.hashLeaf(e), hashes[i])) failures.push(`entry ${coord.index * 256 + i} does not match its leaf hash`);
+          if (!hashes[i] || !bytesEqual(hasher.hashLeaf(e), hashes[i]))
+            failures.push(`entry ${coord.index * 256 + i} does not match its leaf hash`);
           else entriesChecked++;
         });
       } catch (e) {
@@ -72,7 +85,8 @@ export async function verifyTlogTiles(read: BundleFiles, verifier: Verifier, has
   }
   if (builder.size === size) {
     for (const t of builder.partialTiles()) if (t.level > 0) await compare(t);
-    if (!bytesEqual(builder.root(), checkpoint.root)) failures.push('the tiles do not hash to the checkpoint root');
+    if (!bytesEqual(builder.root(), checkpoint.root))
+      failures.push('the tiles do not hash to the checkpoint root');
   }
   return { ok: failures.length === 0, failures, origin: checkpoint.origin, size, entriesChecked };
 }

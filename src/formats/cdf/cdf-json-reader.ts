@@ -6,7 +6,14 @@ import type { Cvr, Mark } from '../../core/cvr/model.js';
 import { formatPath } from '../../core/election/load.js';
 import { InputError } from '../errors.js';
 import { JsonStructureError, splitJsonObject } from '../json/object-splitter.js';
-import { type CdfCvr, CdfCvrSchema, CdfElectionSchema, CdfGpUnitSchema, type CdfElection, type CdfGpUnit } from './cdf-schema.js';
+import {
+  type CdfCvr,
+  CdfCvrSchema,
+  type CdfElection,
+  CdfElectionSchema,
+  type CdfGpUnit,
+  CdfGpUnitSchema,
+} from './cdf-schema.js';
 
 const REPORT_TYPES = new Set(['CVR.CastVoteRecordReport', 'CastVoteRecordReport']);
 
@@ -51,17 +58,32 @@ function parseMember<T>(file: string, key: string, schema: z.ZodType<T>, value: 
   return r.data;
 }
 
-function checkMember(file: string, key: string, value: unknown, header: { elections: CdfElection[]; gpUnits: CdfGpUnit[]; generatedDate?: string }) {
+function checkMember(
+  file: string,
+  key: string,
+  value: unknown,
+  header: { elections: CdfElection[]; gpUnits: CdfGpUnit[]; generatedDate?: string },
+) {
   if (key === '@type' && !REPORT_TYPES.has(String(value)))
-    throw new InputError(file, undefined, `not a NIST SP 1500-103 CastVoteRecordReport (@type is ${JSON.stringify(value)})`);
+    throw new InputError(
+      file,
+      undefined,
+      `not a NIST SP 1500-103 CastVoteRecordReport (@type is ${JSON.stringify(value)})`,
+    );
   if (key === 'Election') header.elections = parseMember(file, 'Election', z.array(CdfElectionSchema), value);
   if (key === 'GpUnit') header.gpUnits = parseMember(file, 'GpUnit', z.array(CdfGpUnitSchema), value);
   if (key === 'GeneratedDate' && typeof value === 'string') header.generatedDate = value;
 }
 
 /** The report's Election, GpUnit and date members, plus a callback for every raw CVR (a first pass). */
-export async function readCdfHeader(file: string, onCvr?: (cvr: CdfCvr, index: number) => void): Promise<CdfHeader> {
-  const header: { elections: CdfElection[]; gpUnits: CdfGpUnit[]; generatedDate?: string } = { elections: [], gpUnits: [] };
+export async function readCdfHeader(
+  file: string,
+  onCvr?: (cvr: CdfCvr, index: number) => void,
+): Promise<CdfHeader> {
+  const header: { elections: CdfElection[]; gpUnits: CdfGpUnit[]; generatedDate?: string } = {
+    elections: [],
+    gpUnits: [],
+  };
   for await (const item of items(file)) {
     if (item.kind === 'member') checkMember(file, item.key, item.value, header);
     else if (onCvr) onCvr(parseCdfCvr(file, item.index, item.text), item.index);
@@ -88,14 +110,23 @@ function parseCdfCvr(file: string, index: number, text: string): CdfCvr {
 export function cdfCvrToCvr(file: string, index: number, raw: CdfCvr, jurisdiction: string): Cvr {
   const record = `CVR[${index}]`;
   const snapshot = raw.CVRSnapshot.find((s) => s['@id'] === raw.CurrentSnapshotId);
-  if (!snapshot) throw new InputError(file, record, `CurrentSnapshotId ${JSON.stringify(raw.CurrentSnapshotId)} names no snapshot`);
+  if (!snapshot)
+    throw new InputError(
+      file,
+      record,
+      `CurrentSnapshotId ${JSON.stringify(raw.CurrentSnapshotId)} names no snapshot`,
+    );
   const contests = (snapshot.CVRContest ?? []).map((c) => {
     const marks: Mark[] = [];
     for (const sel of c.CVRContestSelection ?? []) {
       for (const pos of sel.SelectionPosition) {
         if (pos.HasIndication === 'no' || (pos.NumberVotes ?? 1) === 0) continue;
         if (!sel.ContestSelectionId)
-          throw new InputError(file, record, `contest ${JSON.stringify(c.ContestId)}: a marked selection has no ContestSelectionId`);
+          throw new InputError(
+            file,
+            record,
+            `contest ${JSON.stringify(c.ContestId)}: a marked selection has no ContestSelectionId`,
+          );
         const mark: { choice: string; rank?: number; writeIn?: string } = { choice: sel.ContestSelectionId };
         if (pos.Rank !== undefined) mark.rank = pos.Rank;
         if (pos.CVRWriteIn?.Text) mark.writeIn = pos.CVRWriteIn.Text;
@@ -104,7 +135,8 @@ export function cdfCvrToCvr(file: string, index: number, raw: CdfCvr, jurisdicti
     }
     return { contest: c.ContestId, marks };
   });
-  const id = raw.UniqueId ?? raw.BallotPrePrintedId ?? raw.BallotAuditId ?? `${path.basename(file)}(${index + 1})`;
+  const id =
+    raw.UniqueId ?? raw.BallotPrePrintedId ?? raw.BallotAuditId ?? `${path.basename(file)}(${index + 1})`;
   const cvr: Cvr = { jurisdiction, id, contests };
   const optional = {
     tabulator: raw.CreatingDeviceId,
@@ -114,7 +146,8 @@ export function cdfCvrToCvr(file: string, index: number, raw: CdfCvr, jurisdicti
     precinct: raw.BallotStyleUnitId,
     ballotStyle: raw.BallotStyleId,
   };
-  for (const [k, v] of Object.entries(optional)) if (v !== undefined && v !== '') (cvr as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(optional))
+    if (v !== undefined && v !== '') (cvr as Record<string, unknown>)[k] = v;
   return cvr;
 }
 
@@ -132,7 +165,11 @@ export async function* readCdfCvrs(
       continue;
     }
     count++;
-    yield { index: item.index, cvr: cdfCvrToCvr(file, item.index, parseCdfCvr(file, item.index, item.text), jurisdiction) };
+    yield {
+      index: item.index,
+      cvr: cdfCvrToCvr(file, item.index, parseCdfCvr(file, item.index, item.text), jurisdiction),
+    };
   }
-  if (count === 0) throw new InputError(file, undefined, 'the report has no CVRs (no "CVR" array, or an empty one)');
+  if (count === 0)
+    throw new InputError(file, undefined, 'the report has no CVRs (no "CVR" array, or an empty one)');
 }

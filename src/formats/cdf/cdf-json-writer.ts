@@ -5,7 +5,9 @@ import type { Cvr } from '../../core/cvr/model.js';
 import type { Election } from '../../core/election/schema.js';
 
 export function cdfElection(e: Election) {
-  const candidates = e.contests.flatMap((c) => (c.type === 'yesno' ? [] : c.candidates.filter((x) => !x.writeIn)));
+  const candidates = e.contests.flatMap((c) =>
+    c.type === 'yesno' ? [] : c.candidates.filter((x) => !x.writeIn),
+  );
   return {
     '@id': e.id,
     '@type': 'CVR.Election',
@@ -18,7 +20,11 @@ export function cdfElection(e: Election) {
             '@id': c.id,
             '@type': 'CVR.BallotMeasureContest',
             Name: c.title,
-            ContestSelection: c.choices.map((x) => ({ '@id': x.id, '@type': 'CVR.BallotMeasureSelection', Selection: x.name })),
+            ContestSelection: c.choices.map((x) => ({
+              '@id': x.id,
+              '@type': 'CVR.BallotMeasureSelection',
+              Selection: x.name,
+            })),
           }
         : {
             '@id': c.id,
@@ -77,13 +83,23 @@ export function cdfCvr(cvr: Cvr) {
   };
 }
 
-export async function writeCdfReport(file: string, election: Election, cvrs: Iterable<Cvr>, generatedDate: string): Promise<number> {
+export async function writeCdfReport(
+  file: string,
+  election: Election,
+  cvrs: Iterable<Cvr>,
+  generatedDate: string,
+): Promise<number> {
   const out = createWriteStream(file, { highWaterMark: 1 << 20 });
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
   };
   const gpUnits = [
-    { '@id': election.jurisdictions[0]!.id, '@type': 'CVR.GpUnit', Name: election.jurisdictions[0]!.name, Type: 'county' },
+    {
+      '@id': election.jurisdictions[0]!.id,
+      '@type': 'CVR.GpUnit',
+      Name: election.jurisdictions[0]!.name,
+      Type: 'county',
+    },
     ...election.precincts.flatMap((p) => [
       { '@id': p.id, '@type': 'CVR.GpUnit', Name: p.name, Type: 'precinct' },
       ...p.splits.map((s) => ({ '@id': s.id, '@type': 'CVR.GpUnit', Name: s.name, Type: 'split-precinct' })),

@@ -3,11 +3,12 @@
  * candidates and selections from its Election, precincts from its GpUnits, and what the CVRs show
  * (ranks, precincts, ballot styles). Every inference is reported so the office can see what was derived.
  */
-import type { Election } from '../../core/election/schema.js';
+
 import { utf8 } from '../../core/bytes.js';
+import type { Election } from '../../core/election/schema.js';
 import { InputError } from '../errors.js';
-import type { CdfCvr } from './cdf-schema.js';
 import { readCdfHeader } from './cdf-json-reader.js';
+import type { CdfCvr } from './cdf-schema.js';
 
 export interface DerivedDefinition {
   readonly bytes: Uint8Array;
@@ -32,7 +33,8 @@ function observe(cvr: CdfCvr, seen: Seen): void {
       for (const pos of sel.SelectionPosition) {
         if (pos.HasIndication === 'no') continue;
         marks++;
-        if (pos.Rank !== undefined) seen.maxRank.set(c.ContestId, Math.max(seen.maxRank.get(c.ContestId) ?? 0, pos.Rank));
+        if (pos.Rank !== undefined)
+          seen.maxRank.set(c.ContestId, Math.max(seen.maxRank.get(c.ContestId) ?? 0, pos.Rank));
       }
     seen.maxMarks.set(c.ContestId, Math.max(seen.maxMarks.get(c.ContestId) ?? 0, marks));
   }
@@ -43,11 +45,18 @@ export async function deriveDefinitionFromCdf(file: string): Promise<DerivedDefi
   const header = await readCdfHeader(file, (cvr) => observe(cvr, seen));
   const notes: string[] = [];
   if (header.elections.length !== 1)
-    throw new InputError(file, 'Election', `the report describes ${header.elections.length} elections; load a definition instead`);
+    throw new InputError(
+      file,
+      'Election',
+      `the report describes ${header.elections.length} elections; load a definition instead`,
+    );
   const cdf = header.elections[0]!;
   const candidates = new Map(cdf.Candidate.map((c) => [c['@id'], c]));
   const scope = header.gpUnits.find((g) => g['@id'] === cdf.ElectionScopeId);
-  const jurisdiction = { id: scope?.['@id'] ?? 'jurisdiction', name: scope?.Name ?? cdf.Name ?? 'Jurisdiction' };
+  const jurisdiction = {
+    id: scope?.['@id'] ?? 'jurisdiction',
+    name: scope?.Name ?? cdf.Name ?? 'Jurisdiction',
+  };
   if (!scope) notes.push(`no election scope GpUnit: CVRs are assigned to jurisdiction "${jurisdiction.id}"`);
 
   const precinctIds = new Set([
@@ -69,7 +78,11 @@ export async function deriveDefinitionFromCdf(file: string): Promise<DerivedDefi
       };
     }
     if (!/CandidateContest/.test(c['@type']))
-      throw new InputError(file, `Election.Contest ${JSON.stringify(id)}`, `contest type ${c['@type']} is not supported`);
+      throw new InputError(
+        file,
+        `Election.Contest ${JSON.stringify(id)}`,
+        `contest type ${c['@type']} is not supported`,
+      );
     const choices = c.ContestSelection.map((s) => {
       const names = (s.CandidateIds ?? []).map((cid) => candidates.get(cid)?.Name ?? cid);
       const party = (s.CandidateIds ?? []).map((cid) => candidates.get(cid)?.PartyId).find(Boolean);
@@ -83,12 +96,28 @@ export async function deriveDefinitionFromCdf(file: string): Promise<DerivedDefi
     const maxRank = seen.maxRank.get(id) ?? 0;
     if (c.VoteVariation === 'rcv' || maxRank > 1) {
       const maxRankings = Math.max(c.NumberOfRanks ?? 0, maxRank, 1);
-      if (c.VoteVariation !== 'rcv') notes.push(`contest "${title}" is taken as ranked: the CVRs rank up to ${maxRank}`);
-      return { type: 'ranked' as const, id, title, seats: c.NumberElected ?? 1, maxRankings, candidates: choices };
+      if (c.VoteVariation !== 'rcv')
+        notes.push(`contest "${title}" is taken as ranked: the CVRs rank up to ${maxRank}`);
+      return {
+        type: 'ranked' as const,
+        id,
+        title,
+        seats: c.NumberElected ?? 1,
+        maxRankings,
+        candidates: choices,
+      };
     }
     const votesAllowed = c.VotesAllowed ?? 1;
-    if (c.VotesAllowed === undefined) notes.push(`contest "${title}" has no VotesAllowed: taken as vote for 1`);
-    return { type: 'candidate' as const, id, title, seats: c.NumberElected ?? 1, votesAllowed, candidates: choices };
+    if (c.VotesAllowed === undefined)
+      notes.push(`contest "${title}" has no VotesAllowed: taken as vote for 1`);
+    return {
+      type: 'candidate' as const,
+      id,
+      title,
+      seats: c.NumberElected ?? 1,
+      votesAllowed,
+      candidates: choices,
+    };
   });
 
   // Drop districts and parties we cannot resolve: the derived definition must pass referential checks.
@@ -100,9 +129,13 @@ export async function deriveDefinitionFromCdf(file: string): Promise<DerivedDefi
     jurisdictions: [jurisdiction],
     parties: [],
     districts: [],
-    precincts: [...precinctIds].sort().map((id) => ({ id, name: unitName(id), jurisdiction: jurisdiction.id, districts: [], splits: [] })),
+    precincts: [...precinctIds]
+      .sort()
+      .map((id) => ({ id, name: unitName(id), jurisdiction: jurisdiction.id, districts: [], splits: [] })),
     ballotStyles: [...seen.styles].sort().map((id) => ({ id, precincts: [], districts: [] })),
-    contests: contests.map((c) => (c.type === 'yesno' ? c : { ...c, candidates: c.candidates.map(({ party: _p, ...rest }) => rest) })),
+    contests: contests.map((c) =>
+      c.type === 'yesno' ? c : { ...c, candidates: c.candidates.map(({ party: _p, ...rest }) => rest) },
+    ),
   };
   notes.unshift(
     `derived from the report's Election: ${contests.length} contests, ${precinctIds.size} precincts, ${seen.styles.size} ballot styles`,

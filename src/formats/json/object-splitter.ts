@@ -55,7 +55,9 @@ export async function* splitJsonObject(
     try {
       return JSON.parse(text);
     } catch (e) {
-      throw new JsonStructureError(`top-level member ${JSON.stringify(key)} is not valid JSON: ${(e as Error).message}`);
+      throw new JsonStructureError(
+        `top-level member ${JSON.stringify(key)} is not valid JSON: ${(e as Error).message}`,
+      );
     }
   };
 
@@ -77,7 +79,8 @@ export async function* splitJsonObject(
         }
         const b = nextBackslash < n ? nextBackslash : -1;
         if (b >= 0 && (q < 0 || b < q)) {
-          if (b + 1 < n) i = b + 1; // skip the escaped byte
+          if (b + 1 < n)
+            i = b + 1; // skip the escaped byte
           else {
             escaped = true;
             i = b;
@@ -158,7 +161,8 @@ export async function* splitJsonObject(
         if (phase === 'array' && depth === 1) {
           if (c !== 0x5d) throw new JsonStructureError(`mismatched bracket in ${arrayKey}`);
           if (capturing) yield { kind: 'element', key, index: elementIndex++, text: take(chunk, i) };
-          else if (elementIndex > 0) throw new JsonStructureError(`${arrayKey}[${elementIndex}]: empty element`);
+          else if (elementIndex > 0)
+            throw new JsonStructureError(`${arrayKey}[${elementIndex}]: empty element`);
           phase = 'afterArray';
         } else if (phase === 'value' && depth === 0) {
           yield { kind: 'member', key, value: parseMember(take(chunk, i)) };

@@ -22,7 +22,11 @@ export interface SyntheticElection {
 
 const cand = (prefix: string, names: string[], writeIns = 0) => [
   ...names.map((name, i) => ({ id: `${prefix}-${i + 1}`, name })),
-  ...Array.from({ length: writeIns }, (_, i) => ({ id: `${prefix}-wi-${i + 1}`, name: `Write-in ${i + 1}`, writeIn: true })),
+  ...Array.from({ length: writeIns }, (_, i) => ({
+    id: `${prefix}-wi-${i + 1}`,
+    name: `Write-in ${i + 1}`,
+    writeIn: true,
+  })),
 ];
 
 export function syntheticElection(options: SyntheticOptions): SyntheticElection {
@@ -42,19 +46,70 @@ export function syntheticElection(options: SyntheticOptions): SyntheticElection 
       name: `Precinct ${i + 1}`,
       jurisdiction: 'example-county',
       districts: ['county', side],
-      splits: split ? [{ id: `${id}-city`, name: `Precinct ${i + 1} (City)`, districts: ['county', side, 'city'] }] : [],
+      splits: split
+        ? [{ id: `${id}-city`, name: `Precinct ${i + 1} (City)`, districts: ['county', side, 'city'] }]
+        : [],
     };
   });
   const ballotStyles = [
-    { id: 'bs-north', precincts: precincts.filter((p) => p.districts.includes('north')).map((p) => p.id), districts: ['county', 'north'] },
-    { id: 'bs-south', precincts: precincts.filter((p) => p.districts.includes('south')).map((p) => p.id), districts: ['county', 'south'] },
-    { id: 'bs-city', precincts: precincts.flatMap((p) => p.splits.map((s) => s.id)), districts: ['county', 'city'] },
+    {
+      id: 'bs-north',
+      precincts: precincts.filter((p) => p.districts.includes('north')).map((p) => p.id),
+      districts: ['county', 'north'],
+    },
+    {
+      id: 'bs-south',
+      precincts: precincts.filter((p) => p.districts.includes('south')).map((p) => p.id),
+      districts: ['county', 'south'],
+    },
+    {
+      id: 'bs-city',
+      precincts: precincts.flatMap((p) => p.splits.map((s) => s.id)),
+      districts: ['county', 'city'],
+    },
   ];
   const contests: Contest[] = [
-    { type: 'candidate', id: 'governor', title: 'Governor', district: 'county', seats: 1, votesAllowed: 1, candidates: cand('gov', ['Ada Lovelace', 'Grace Hopper', 'Alan Turing'], 1) },
-    { type: 'candidate', id: 'commission', title: 'County Commission', district: 'county', seats: 2, votesAllowed: 2, candidates: cand('com', ['Ruth Bader', 'Thurgood Marshall', 'Sandra Day', 'John Roberts', 'Elena Kagan'], 1) },
-    { type: 'yesno', id: 'measure-a', title: 'Measure A: Library Bond', district: 'county', choices: [{ id: 'measure-a-yes', name: 'Yes' }, { id: 'measure-a-no', name: 'No' }] },
-    { type: 'ranked', id: 'mayor', title: 'Mayor of Riverside', district: 'city', seats: 1, maxRankings: 3, candidates: cand('mayor', ['Maria Lopez', 'James Chen', 'Aisha Khan', 'Tom Baker']) },
+    {
+      type: 'candidate',
+      id: 'governor',
+      title: 'Governor',
+      district: 'county',
+      seats: 1,
+      votesAllowed: 1,
+      candidates: cand('gov', ['Ada Lovelace', 'Grace Hopper', 'Alan Turing'], 1),
+    },
+    {
+      type: 'candidate',
+      id: 'commission',
+      title: 'County Commission',
+      district: 'county',
+      seats: 2,
+      votesAllowed: 2,
+      candidates: cand(
+        'com',
+        ['Ruth Bader', 'Thurgood Marshall', 'Sandra Day', 'John Roberts', 'Elena Kagan'],
+        1,
+      ),
+    },
+    {
+      type: 'yesno',
+      id: 'measure-a',
+      title: 'Measure A: Library Bond',
+      district: 'county',
+      choices: [
+        { id: 'measure-a-yes', name: 'Yes' },
+        { id: 'measure-a-no', name: 'No' },
+      ],
+    },
+    {
+      type: 'ranked',
+      id: 'mayor',
+      title: 'Mayor of Riverside',
+      district: 'city',
+      seats: 1,
+      maxRankings: 3,
+      candidates: cand('mayor', ['Maria Lopez', 'James Chen', 'Aisha Khan', 'Tom Baker']),
+    },
   ];
   const election: Election = {
     format: 'tallyproof-election/1',
@@ -79,7 +134,10 @@ export function syntheticElection(options: SyntheticOptions): SyntheticElection 
     const rand = seededRandom(options.seed);
     const pick = <T>(items: readonly T[], weights: readonly number[]): T => {
       let r = rand() * weights.reduce((a, b) => a + b, 0);
-      for (let i = 0; i < items.length; i++) if ((r -= weights[i]!) < 0) return items[i]!;
+      for (let i = 0; i < items.length; i++) {
+        r -= weights[i]!;
+        if (r < 0) return items[i]!;
+      }
       return items[items.length - 1]!;
     };
     const weightsFor = (n: number) => Array.from({ length: n }, (_, i) => 1 / (i + 1.3));
@@ -108,7 +166,10 @@ export function syntheticElection(options: SyntheticOptions): SyntheticElection 
         if (writeIns[0] && rand() < 0.01) chosen.add(writeIns[0].id);
         else chosen.add(pick(named, weightsFor(named.length)).id);
       }
-      return [...chosen].map((choice) => ({ choice, ...(writeIns.some((w) => w.id === choice) ? { writeIn: 'Mickey Mouse' } : {}) }));
+      return [...chosen].map((choice) => ({
+        choice,
+        ...(writeIns.some((w) => w.id === choice) ? { writeIn: 'Mickey Mouse' } : {}),
+      }));
     };
     let n = 0;
     for (let batchNo = 1; n < options.ballots; batchNo++) {
@@ -116,7 +177,9 @@ export function syntheticElection(options: SyntheticOptions): SyntheticElection 
       const batch = `${tabulator}-${batchNo}`;
       for (let pos = 1; pos <= batchSize && n < options.ballots; pos++, n++) {
         const unit = units[Math.floor(rand() * units.length)]!;
-        const onBallot = contests.filter((c) => c.district === undefined || unit.districts.includes(c.district));
+        const onBallot = contests.filter(
+          (c) => c.district === undefined || unit.districts.includes(c.district),
+        );
         yield {
           jurisdiction: 'example-county',
           id: `${batch}-${pos}`,

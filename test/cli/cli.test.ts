@@ -1,0 +1,152 @@
+/** The command-line contract, run as a user runs it: the built CLI in a child process. */
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { smallElection } from '../support/fixtures.js';
+import { repoRoot } from '../support/shared.js';
+import { tempDir } from '../support/stores.js';
+
+const bin = path.join(repoRoot, 'bin/tallyproof.js');
+
+function tp(args: string[], input?: string): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    input,
+    env: { ...process.env, DATABASE_URL: '' },
+  });
+}
+function ok(args: string[], input?: string): string {
+  const r = tp(args, input);
+  expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+function refused(args: string[], pattern: RegExp, input?: string): string {
+  const r = tp(args, input);
+  expect(r.status).not.toBe(0);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(pattern);
+  return r.stderr;
+}
+
+beforeAll(() => {
+  if (!existsSync(path.join(repoRoot, 'dist/src/cli/main.js'))) throw new Error('build first: npm run build');
+});
+
+describe('keys and notes', () => {
+  it('keygen writes both key texts; note sign and verify round-trip', () => {
+    const dir = tempDir();
+    const key = path.join(dir, 'k');
+    ok(['keygen', '--name', 'county.example/log', '--out', key]);
+    expect(readFileSync(key, 'utf8')).toMatch(/^PRIVATE\+KEY\+county\.example\/log\+[0-9a-f]{8}\+\S+\n$/);
+    expect(readFileSync(`${key}.pub`, 'utf8')).toMatch(/^county\.example\/log\+[0-9a-f]{8}\+\S+\n$/);
+    refused(['keygen', '--name', 'x', '--out', key], /already exists/);
+    const signed = ok(['note', 'sign', '--key', key], 'hello world\n');
+    expect(signed).toMatch(/^hello world\n\n\u2014 county\.example\/log \S+\n$/);
+    expect(ok(['note', 'verify', '--vkey', `${key}.pub`], signed)).toBe('hello world\n');
+    refused(
+      ['note', 'verify', '--vkey', `${key}.pub`],
+      /invalid signature/,
+      signed.replace('hello', 'jello'),
+    );
+    refused(['note', 'sign', '--key', `${key}.pub`], /not a signer key/, 'x\n');
+  });
+
+  it('verifies the C2SP specification example with the vkey given inline', () => {
+    const note =
+      'This is an example message.\n\n\u2014 example.com/foo Uw2QOkn8srV1yJGh2VYRlL1Tnagv1YEq6TfXppzi2ONncAlTgK7Ztg1ERYNZXsYjOBH3mFXmRKuwHjG1Yu72IneyaQM=\n';
+    ok(
+      ['note', 'verify', '--vkey', 'example.com/foo+530d903a+AekyeRrm56hApGFkyQR4ZCbV54Id2LKaANYcrnKv3U2k'],
+      note,
+    );
+  });
+});
+
+describe('the evidence chain from the command line', () => {
+  it('election load, import, status, publish, verify, log verify, receipt, events', async () => {
+    const election = await smallElection(400, 2, 'cli');
+    const dir = tempDir();
+    const db = path.join(dir, 'county.db');
+    const key = path.join(dir, 'county.key');
+    ok(['keygen', '--name', 'county.example/2026', '--out', key]);
+
+    const bad = path.join(dir, 'bad-election.json');
+    const def = JSON.parse(readFileSync(election.definition, 'utf8'));
+    def.contests[0].district = 'countee';
+    writeFileSync(bad, JSON.stringify(def));
+    refused(
+      ['election', 'load', '--db', db, bad],
+      /\$\.contests\[0\]\.district: unknown district "countee" \(did you mean "county"\?\)/,
+    );
+
+    ok(['election', 'load', '--db', db, election.definition]);
+    expect(ok(['election', 'load', '--db', db, election.definition])).toMatch(/already loaded/);
+    const imported = JSON.parse(
+      ok(['import', '--db', db, '--key', key, '--format', 'cdf', '--json', ...election.cvrFiles]),
+    );
+    expect(imported.imports.map((i: { cvrs: number }) => i.cvrs)).toEqual([200, 200]);
+    refused(
+      ['import', '--db', db, '--key', key, '--format', 'cdf', election.cvrFiles[0]!],
+      /already imported/,
+    );
+    refused(
+      ['import', '--db', db, '--key', key, '--format', 'dominion', election.cvrFiles[0]!],
+      /unknown format dominion/,
+    );
+
+    const status = JSON.parse(ok(['status', '--db', db, '--json']));
+    expect(status).toMatchObject({ cvrs: 400, logSize: 403, checkpoints: 2, signedSize: 403, imports: 2 });
+    refused(['status', '--db', path.join(dir, 'nope.db')], /no store at/);
+
+    const bundle = path.join(dir, 'bundle');
+    ok(['publish', '--db', db, '--out', bundle]);
+    const verified = JSON.parse(ok(['verify', bundle, '--vkey', `${key}.pub`, '--json']));
+    expect(verified).toMatchObject({ ok: true, size: 403, cvrs: 400, checkpoints: 2, failures: [] });
+    ok(['verify', '--db', db, '--vkey', `${key}.pub`]);
+    expect(ok(['log', 'verify', bundle, '--vkey', `${key}.pub`])).toMatch(/size 403.*403 entries hashed/);
+
+    const other = path.join(dir, 'other.key');
+    ok(['keygen', '--name', 'county.example/2026', '--out', other]);
+    refused(['verify', bundle, '--vkey', `${other}.pub`], /verification failed/);
+    refused(
+      ['import', '--db', db, '--key', other, '--format', 'cdf', election.cvrFiles[1]!],
+      /not this log's signing key/,
+    );
+
+    const receipt = path.join(dir, 'r.tlog-proof');
+    ok(['receipt', '--db', db, '--cvr', '1-1-5', '--out', receipt]);
+    const checked = JSON.parse(ok(['receipt', 'verify', receipt, '--vkey', `${key}.pub`, '--json']));
+    expect(checked).toMatchObject({ valid: true, index: 5, logSize: 403, cvr: { id: '1-1-5' } });
+    refused(['receipt', 'verify', receipt, '--vkey', `${other}.pub`], /no signature by a known key/);
+    refused(['receipt', '--db', db, '--cvr', 'no-such-ballot'], /no CVR with id/);
+
+    const events = JSON.parse(ok(['events', '--db', db, '--vkey', `${key}.pub`]));
+    expect(events['@type']).toBe('EventLogging.ElectionEventLog');
+    expect(events.Device[0].Event.map((e: { Type: string }) => e.Type)).toEqual([
+      'election.loaded',
+      'cvrs.imported',
+      'cvrs.imported',
+    ]);
+  });
+
+  it('derives the definition from a CDF report when none is loaded, and says so', async () => {
+    const election = await smallElection(50, 1, 'derive');
+    const dir = tempDir();
+    const key = path.join(dir, 'k');
+    ok(['keygen', '--name', 'c.example/x', '--out', key]);
+    const r = tp([
+      'import',
+      '--db',
+      path.join(dir, 'd.db'),
+      '--key',
+      key,
+      '--format',
+      'cdf',
+      election.cvrFiles[0]!,
+    ]);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/derived one from cvr-report\.json/);
+    expect(r.stderr).toMatch(/4 contests/);
+    expect(r.stdout).toMatch(/Imported 50 CVRs/);
+  });
+});
