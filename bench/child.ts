@@ -1,0 +1,91 @@
+/** One measured job in its own process, so that peak RSS belongs to that job alone. Prints one JSON line. */
+
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { importFiles } from '../src/app/import-cvrs.js';
+import { loadElectionFile } from '../src/app/load-election.js';
+import { folderReader, publish } from '../src/app/publish.js';
+import { parseSignerKey, parseVerifierKey } from '../src/core/log/note.js';
+import { verifyBundle } from '../src/core/verify/bundle.js';
+import { splitJsonObject } from '../src/formats/json/object-splitter.js';
+import { nodeMerkleHasher, nodeSha256 } from '../src/platform/node-sha256.js';
+import { Store } from '../src/store/store.js';
+
+const [job, ...args] = process.argv.slice(2);
+const now = () => new Date().toISOString();
+const t0 = performance.now();
+let detail: Record<string, unknown> = {};
+
+switch (job) {
+  case 'import': {
+    const [db, keyFile, definition, ...files] = args as [string, string, string, ...string[]];
+    const signer = parseSignerKey(await readFile(keyFile, 'utf8'));
+    const store = await Store.open({ sqlitePath: db });
+    await loadElectionFile(store, definition, await readFile(definition), { signer, now });
+    const r = await importFiles(store, files, { format: 'cdf', signer, now });
+    await store.close();
+    detail = { cvrs: r.reduce((a, x) => a + x.cvrs, 0) };
+    break;
+  }
+  case 'publish': {
+    const [db, out] = args as [string, string];
+    const store = await Store.open({ sqlitePath: db });
+    detail = { ...(await publish(store, out)) };
+    await store.close();
+    break;
+  }
+  case 'verify': {
+    const [dir, vkey] = args as [string, string];
+    const r = await verifyBundle(folderReader(dir), parseVerifierKey(await readFile(vkey, 'utf8')), {
+      hasher: nodeMerkleHasher,
+      sha256: nodeSha256,
+    });
+    if (!r.ok) throw new Error(`bundle did not verify: ${r.failures[0]}`);
+    detail = { size: r.size, cvrs: r.cvrs };
+    break;
+  }
+  case 'split-parse': {
+    let n = 0;
+    for await (const item of splitJsonObject(createReadStream(args[0]!, { highWaterMark: 1 << 20 }), 'CVR'))
+      if (item.kind === 'element') {
+        JSON.parse(item.text);
+        n++;
+      }
+    detail = { cvrs: n };
+    break;
+  }
+  case 'stream-json': {
+    const { default: StreamJson } = await import('stream-json');
+    const { default: Pick } = await import('stream-json/filters/Pick.js');
+    const { default: StreamArray } = await import('stream-json/streamers/StreamArray.js');
+    let n = 0;
+    const pipeline = createReadStream(args[0]!)
+      .pipe(StreamJson.parser())
+      .pipe(Pick.pick({ filter: 'CVR' }))
+      .pipe(StreamArray.streamArray());
+    for await (const _ of pipeline) n++;
+    detail = { cvrs: n };
+    break;
+  }
+  case 'sha256': {
+    // A Merkle tree over N leaves built with the tile builder: N leaf hashes + N−1 interior hashes.
+    const n = Number(args[0]);
+    const { TileBuilder } = await import('../src/core/log/tiles.js');
+    const b = new TileBuilder(nodeMerkleHasher);
+    const leaf = new Uint8Array(64);
+    for (let i = 0; i < n; i++) {
+      leaf[0] = i & 0xff;
+      leaf[1] = (i >> 8) & 0xff;
+      b.appendLeafHash(nodeMerkleHasher.hashLeaf(leaf));
+    }
+    b.root();
+    detail = { hashes: 2 * n - 1 };
+    break;
+  }
+  default:
+    throw new Error(`unknown job ${job}`);
+}
+const seconds = (performance.now() - t0) / 1000;
+process.stdout.write(
+  `${JSON.stringify({ job, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024, ...detail })}\n`,
+);

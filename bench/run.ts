@@ -1,0 +1,122 @@
+/**
+ * npm run bench — the issue's performance targets, measured on this machine with references run alongside:
+ *  - Merkle hashing throughput vs `openssl speed -evp sha256` at 64-byte blocks (target: within 3×)
+ *  - import + log + checkpoint of BENCH_BALLOTS (default 1,000,000) CDF CVRs (target ≤ 60 s, peak RSS ≤ 1 GB)
+ *  - verify of the published bundle (target ≤ 60 s)
+ *  - the JSON splitter against stream-json on the same report (why we split and JSON.parse)
+ * Every job runs in its own process so its peak RSS is its own. Inputs are generated once into bench-data/.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateElection } from '../src/app/generate.js';
+import { generateKey } from '../src/core/log/note.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const dataDir = path.resolve(process.env.BENCH_DIR ?? path.join(root, 'bench-data'));
+const ballots = Number(process.env.BENCH_BALLOTS ?? 1_000_000);
+const child = path.join(here, 'child.js');
+
+interface Measured {
+  job: string;
+  seconds: number;
+  maxRssMB: number;
+  [k: string]: unknown;
+}
+function run(job: string, ...args: string[]): Measured {
+  const out = execFileSync(process.execPath, ['--max-old-space-size=4096', child, job, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as Measured;
+}
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const line = (label: string, value: string) => console.log(`${label.padEnd(44)} ${value}`);
+
+function opensslSha256PerSecond(): number | undefined {
+  try {
+    const out = execFileSync('openssl', ['speed', '-seconds', '3', '-evp', 'sha256', '-bytes', '64'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const row = out.split('\n').find((l) => /^sha256\s/.test(l));
+    const kbPerSec = Number(row?.trim().split(/\s+/)[1]?.replace(/k$/, ''));
+    return Number.isFinite(kbPerSec) ? (kbPerSec * 1000) / 64 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+console.log(
+  `Tallyproof benchmarks — node ${process.version}, ${ballots.toLocaleString('en-US')} ballots, data in ${dataDir}`,
+);
+
+// 1. Merkle hashing vs OpenSSL
+const openssl = opensslSha256PerSecond();
+const tree = run('sha256', String(2 ** 20));
+const ours = (tree.hashes as number) / tree.seconds;
+line('Merkle hashing (2^20 leaves, node:crypto)', `${(ours / 1e6).toFixed(2)} M hashes/s`);
+if (openssl) {
+  line('openssl speed -evp sha256, 64-byte blocks', `${(openssl / 1e6).toFixed(2)} M hashes/s (one core)`);
+  line('ratio OpenSSL / Tallyproof (target ≤ 3)', `${(openssl / ours).toFixed(2)}×`);
+} else line('openssl speed', 'unavailable: no ratio');
+
+// 2. Inputs
+mkdirSync(dataDir, { recursive: true });
+const genDir = path.join(dataDir, `cdf-${ballots}`);
+const report = path.join(genDir, 'cvr-report.json');
+if (!existsSync(report)) {
+  const t = performance.now();
+  await generateElection(genDir, { ballots, seed: 'bench', format: 'cdf' });
+  line('generate synthetic CDF report', `${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+line(
+  'CDF report size',
+  `${mb(statSync(report).size)} (${ballots.toLocaleString('en-US')} CVRs, 4 contests each at most)`,
+);
+const keys = generateKey('bench.example/log');
+const keyFile = path.join(dataDir, 'bench.key');
+writeFileSync(keyFile, keys.signerKey);
+writeFileSync(`${keyFile}.pub`, keys.verifierKey);
+
+// 3. Reading the report: splitter + JSON.parse vs stream-json
+const split = run('split-parse', report);
+line(
+  'read: splitter + JSON.parse per CVR',
+  `${split.seconds.toFixed(1)} s, ${(ballots / split.seconds / 1000).toFixed(0)}k CVRs/s, peak RSS ${split.maxRssMB.toFixed(0)} MB`,
+);
+if (ballots <= 200_000 || process.env.BENCH_STREAM_JSON) {
+  const sj = run('stream-json', report);
+  line(
+    'read: stream-json (Pick + StreamArray)',
+    `${sj.seconds.toFixed(1)} s — ${(sj.seconds / split.seconds).toFixed(1)}× slower`,
+  );
+} else line('read: stream-json', 'skipped above 200k ballots (BENCH_STREAM_JSON=1 to run)');
+
+// 4. Import + log + checkpoint
+const db = path.join(dataDir, 'bench.db');
+for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
+const imp = run('import', db, keyFile, path.join(genDir, 'election.json'), report);
+line(
+  'import + log + checkpoint (SQLite)',
+  `${imp.seconds.toFixed(1)} s (target ≤ 60 s for 1M), ${(ballots / imp.seconds / 1000).toFixed(1)}k CVRs/s`,
+);
+line('  peak RSS (target ≤ 1 GB)', `${imp.maxRssMB.toFixed(0)} MB`);
+line('  ratio to reading alone', `${(imp.seconds / split.seconds).toFixed(2)}×`);
+line('  store size', mb(statSync(db).size + (existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0)));
+
+// 5. Publish and verify
+const bundle = path.join(dataDir, 'bundle');
+rmSync(bundle, { recursive: true, force: true });
+const pub = run('publish', db, bundle);
+line(
+  'publish (verifies the store first)',
+  `${pub.seconds.toFixed(1)} s, ${pub.files} files, peak RSS ${pub.maxRssMB.toFixed(0)} MB`,
+);
+const ver = run('verify', bundle, `${keyFile}.pub`);
+line(
+  'verify the published bundle',
+  `${ver.seconds.toFixed(1)} s (target ≤ 60 s for 1M), peak RSS ${ver.maxRssMB.toFixed(0)} MB`,
+);
