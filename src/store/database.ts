@@ -70,7 +70,14 @@ export interface StoreLocation {
 // int8 (OID 20) as number: every count and index here is far below 2^53.
 pg.types.setTypeParser(20, (v: string) => Number(v));
 
-export function openDatabase(where: StoreLocation): { db: Db; dialect: Dialect } {
+export interface OpenDatabase {
+  readonly db: Db;
+  readonly dialect: Dialect;
+  /** The SQLite connection under Kysely, for the one bulk-insert hot path (same connection, same transaction). */
+  readonly sqlite?: Database.Database;
+}
+
+export function openDatabase(where: StoreLocation): OpenDatabase {
   if (where.databaseUrl) {
     const pool = new pg.Pool({ connectionString: where.databaseUrl, max: 4 });
     return { db: new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };
@@ -81,5 +88,5 @@ export function openDatabase(where: StoreLocation): { db: Db; dialect: Dialect }
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
-  return { db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+  return { db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite', sqlite };
 }

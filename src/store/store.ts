@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import type { MerkleHasher } from '../core/log/merkle.js';
 import { nodeMerkleHasher } from '../platform/node-sha256.js';
-import { type Db, type Dialect, type ImportTable, openDatabase, type StoreLocation } from './database.js';
+import { type Db, type Dialect, type ImportTable, type OpenDatabase, openDatabase, type StoreLocation } from './database.js';
 import { LedgerWriter } from './ledger-writer.js';
 import { appendOnlyTriggerNames, LEDGER_TABLES, migrate } from './migrations.js';
 
@@ -24,17 +24,18 @@ export class Store {
     readonly db: Db,
     readonly dialect: Dialect,
     readonly hasher: MerkleHasher,
+    private readonly sqlite?: OpenDatabase['sqlite'],
   ) {}
 
   static async open(where: StoreLocation, hasher: MerkleHasher = nodeMerkleHasher): Promise<Store> {
-    const { db, dialect } = openDatabase(where);
+    const { db, dialect, sqlite } = openDatabase(where);
     try {
       await migrate(db as never, dialect);
     } catch (e) {
       await db.destroy();
       throw e;
     }
-    return new Store(db, dialect, hasher);
+    return new Store(db, dialect, hasher, sqlite);
   }
 
   async close(): Promise<void> {
@@ -44,7 +45,7 @@ export class Store {
   /** Runs fn in one transaction with a writer positioned at the end of the log; all or nothing. */
   async append<T>(fn: (writer: LedgerWriter) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(async (trx) => {
-      const writer = await LedgerWriter.open(trx, this.dialect, this.hasher);
+      const writer = await LedgerWriter.open(trx, this.dialect, this.hasher, this.sqlite);
       const out = await fn(writer);
       await writer.finish();
       return out;

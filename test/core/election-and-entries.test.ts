@@ -152,3 +152,16 @@ describe('canonical entry encoding', () => {
     expect(decodeEntry(utf8('{"t":"cvr","v":2}')).ok).toBe(false);
   });
 });
+
+describe('the direct CVR writer', () => {
+  it('writes exactly what the generic canonical JSON writer writes', async () => {
+    const { canonicalJson } = await import('../../src/core/canonical-json.js');
+    const { canonicalCvrJson } = await import('../../src/core/entries.js');
+    const { normalizeCvr } = await import('../../src/core/cvr/model.js');
+    for (const c of syntheticElection({ ballots: 300, seed: 'w' }).cvrs()) {
+      const withCounting = { ...c, countingGroup: 'Election Day' };
+      for (const x of [c, withCounting])
+        expect(canonicalCvrJson(x)).toBe(canonicalJson({ t: 'cvr', v: 1, ...normalizeCvr(x) } as never));
+    }
+  });
+});

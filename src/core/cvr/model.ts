@@ -47,10 +47,17 @@ export type Cvr = z.infer<typeof CvrSchema>;
 const byMark = (a: Mark, b: Mark) =>
   (a.rank ?? 0) - (b.rank ?? 0) || (a.choice < b.choice ? -1 : a.choice > b.choice ? 1 : 0);
 
+const byContest = (a: CvrContest, b: CvrContest) => (a.contest < b.contest ? -1 : a.contest > b.contest ? 1 : 0);
+const isSorted = <T>(items: readonly T[], cmp: (a: T, b: T) => number) => {
+  for (let i = 1; i < items.length; i++) if (cmp(items[i - 1]!, items[i]!) > 0) return false;
+  return true;
+};
+
 /** Contests sorted by id and marks by (rank, choice): the order the canonical encoding commits to. */
 export function normalizeCvr(cvr: Cvr): Cvr {
+  if (isSorted(cvr.contests, byContest) && cvr.contests.every((c) => isSorted(c.marks, byMark))) return cvr;
   const contests = cvr.contests
     .map((c) => ({ contest: c.contest, marks: [...c.marks].sort(byMark) }))
-    .sort((a, b) => (a.contest < b.contest ? -1 : a.contest > b.contest ? 1 : 0));
+    .sort(byContest);
   return { ...cvr, contests };
 }
