@@ -6,17 +6,18 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { cvrProblem, indexDefinition } from '../core/cvr/validate.js';
+import { indexDefinition } from '../core/cvr/validate.js';
 import type { LoadedElection } from '../core/election/load.js';
-import { encodeCvr, encodeEvent } from '../core/entries.js';
+import { encodeEvent } from '../core/entries.js';
 import { type Signer, verifierKeyText } from '../core/log/note.js';
-import { readCdfCvrs } from '../formats/cdf/cdf-json-reader.js';
+import { readCdfCvrTexts } from '../formats/cdf/cdf-json-reader.js';
 import { deriveDefinitionFromCdf } from '../formats/cdf/derive-definition.js';
 import { InputError } from '../formats/errors.js';
 import { WrongKeyError } from '../store/ledger-writer.js';
 import type { Store } from '../store/store.js';
 import { keyLabel } from './keys.js';
 import { parseDefinition, recordElection } from './load-election.js';
+import { prepareCvrs } from './prepare-cvrs.js';
 
 export const IMPORT_FORMATS = ['cdf'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -120,14 +121,15 @@ async function importFile(store: Store, file: string, options: ImportOptions): P
         await recordElection(w, election, `derived from ${path.basename(file)}`, now, options.signer);
       const importId = await w.nextImportId();
       const firstEntry = w.size;
-      for await (const { index: i, cvr } of readCdfCvrs(file, jurisdiction, options.onBytes)) {
-        const problem = cvrProblem(cvr, index);
-        if (problem) throw new InputError(file, `CVR[${i}] (id ${cvr.id})`, problem);
-        if (ids.has(cvr.id))
-          throw new InputError(file, `CVR[${i}]`, `CVR id ${cvr.id} appears twice in this file`);
-        ids.add(cvr.id);
-        await w.append(encodeCvr(cvr), { kind: 'cvr', jurisdiction, cvr_id: cvr.id, import_id: importId });
-      }
+      const raw = readCdfCvrTexts(file, options.onBytes);
+      const prepared = prepareCvrs(raw, { file, jurisdiction, definition: election.bytes, index });
+      for await (const batch of prepared)
+        for (const cvr of batch) {
+          if (ids.has(cvr.id))
+            throw new InputError(file, `CVR[${w.size - firstEntry}]`, `CVR id ${cvr.id} appears twice in this file`);
+          ids.add(cvr.id);
+          await w.append(cvr.body, { kind: 'cvr', jurisdiction, cvr_id: cvr.id, import_id: importId }, cvr.leafHash);
+        }
       const cvrs = w.size - firstEntry;
       const name = path.basename(file);
       await w.insertImport({

@@ -86,9 +86,9 @@ export class LedgerWriter {
     return this.builder.size;
   }
 
-  async append(body: Uint8Array, meta: EntryMeta): Promise<number> {
+  async append(body: Uint8Array, meta: EntryMeta, leafHash = this.hasher.hashLeaf(body)): Promise<number> {
     const seq = this.builder.size;
-    this.builder.appendLeafHash(this.hasher.hashLeaf(body));
+    this.builder.appendLeafHash(leafHash);
     this.pendingRows.push({ seq, body: asBuffer(body), ...meta });
     if (this.pendingRows.length >= ROWS_PER_INSERT) await this.flush();
     return seq;

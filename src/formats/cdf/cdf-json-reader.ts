@@ -33,12 +33,7 @@ async function* items(file: string, onBytes?: (n: number) => void) {
     }
   };
   try {
-    let sawCvrs = false;
-    for await (const item of splitJsonObject(counted(), 'CVR')) {
-      if (item.kind === 'element') sawCvrs = true;
-      yield item;
-    }
-    return sawCvrs;
+    yield* splitJsonObject(counted(), 'CVR');
   } catch (e) {
     if (e instanceof JsonStructureError) throw new InputError(file, undefined, e.message);
     if (e instanceof TypeError && /encoded data was not valid/.test(e.message))
@@ -151,25 +146,33 @@ export function cdfCvrToCvr(file: string, index: number, raw: CdfCvr, jurisdicti
   return cvr;
 }
 
+/** The raw text of each CVR of one report, in order; the report's other members are checked on the way. */
+export async function* readCdfCvrTexts(
+  file: string,
+  onBytes?: (n: number) => void,
+): AsyncGenerator<{ index: number; text: string }> {
+  const header: { elections: CdfElection[]; gpUnits: CdfGpUnit[] } = { elections: [], gpUnits: [] };
+  let count = 0;
+  for await (const item of items(file, onBytes)) {
+    if (item.kind === 'member') checkMember(file, item.key, item.value, header);
+    else {
+      count++;
+      yield { index: item.index, text: item.text };
+    }
+  }
+  if (count === 0) throw new InputError(file, undefined, 'the report has no CVRs (no "CVR" array, or an empty one)');
+}
+
+/** One CVR's text to the normalised model; InputError with the record and reason when it is not a valid CDF CVR. */
+export const cdfTextToCvr = (file: string, index: number, text: string, jurisdiction: string): Cvr =>
+  cdfCvrToCvr(file, index, parseCdfCvr(file, index, text), jurisdiction);
+
 /** Streams the CVRs of one report file. Throws InputError with the file, record and reason on bad input. */
 export async function* readCdfCvrs(
   file: string,
   jurisdiction: string,
   onBytes?: (n: number) => void,
 ): AsyncGenerator<{ index: number; cvr: Cvr }> {
-  const header: { elections: CdfElection[]; gpUnits: CdfGpUnit[] } = { elections: [], gpUnits: [] };
-  let count = 0;
-  for await (const item of items(file, onBytes)) {
-    if (item.kind === 'member') {
-      checkMember(file, item.key, item.value, header);
-      continue;
-    }
-    count++;
-    yield {
-      index: item.index,
-      cvr: cdfCvrToCvr(file, item.index, parseCdfCvr(file, item.index, item.text), jurisdiction),
-    };
-  }
-  if (count === 0)
-    throw new InputError(file, undefined, 'the report has no CVRs (no "CVR" array, or an empty one)');
+  for await (const { index, text } of readCdfCvrTexts(file, onBytes))
+    yield { index, cvr: cdfTextToCvr(file, index, text, jurisdiction) };
 }
