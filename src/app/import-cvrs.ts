@@ -126,9 +126,17 @@ async function importFile(store: Store, file: string, options: ImportOptions): P
       for await (const batch of prepared)
         for (const cvr of batch) {
           if (ids.has(cvr.id))
-            throw new InputError(file, `CVR[${w.size - firstEntry}]`, `CVR id ${cvr.id} appears twice in this file`);
+            throw new InputError(
+              file,
+              `CVR[${w.size - firstEntry}]`,
+              `CVR id ${cvr.id} appears twice in this file`,
+            );
           ids.add(cvr.id);
-          await w.append(cvr.body, { kind: 'cvr', jurisdiction, cvr_id: cvr.id, import_id: importId }, cvr.leafHash);
+          await w.append(
+            cvr.body,
+            { kind: 'cvr', jurisdiction, cvr_id: cvr.id, import_id: importId },
+            cvr.leafHash,
+          );
         }
       const cvrs = w.size - firstEntry;
       const name = path.basename(file);

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type DefinitionIndex, cvrProblem } from '../core/cvr/validate.js';
+import { cvrProblem, type DefinitionIndex } from '../core/cvr/validate.js';
 import { encodeCvr } from '../core/entries.js';
 import { HASH_SIZE } from '../core/log/merkle.js';
 import { cdfTextToCvr } from '../formats/cdf/cdf-json-reader.js';
@@ -74,12 +74,19 @@ export function unpackBatch(p: PackedBatch): PreparedCvr[] {
 
 export type WorkerReply =
   | { readonly id: number; readonly ok: true; readonly batch: PackedBatch }
-  | { readonly id: number; readonly ok: false; readonly input?: { file: string; record?: string; reason: string }; readonly message: string };
+  | {
+      readonly id: number;
+      readonly ok: false;
+      readonly input?: { file: string; record?: string; reason: string };
+      readonly message: string;
+    };
 
 /** The compiled worker script (tests run from sources, so they use the build that `npm test` makes first). */
 function workerScript(): string | undefined {
   const here = fileURLToPath(import.meta.url);
-  const js = here.endsWith('.ts') ? path.resolve(path.dirname(here), '../../dist/src/app/prepare-worker.js') : path.join(path.dirname(here), 'prepare-worker.js');
+  const js = here.endsWith('.ts')
+    ? path.resolve(path.dirname(here), '../../dist/src/app/prepare-worker.js')
+    : path.join(path.dirname(here), 'prepare-worker.js');
   return existsSync(js) ? js : undefined;
 }
 

@@ -4,9 +4,13 @@ import { indexDefinition } from '../core/cvr/validate.js';
 import { loadElection } from '../core/election/load.js';
 import { InputError } from '../formats/errors.js';
 import { nodeSha256 } from '../platform/node-sha256.js';
-import { type RawCvr, type WorkerReply, packBatch, prepareBatch } from './prepare-cvrs.js';
+import { packBatch, prepareBatch, type RawCvr, type WorkerReply } from './prepare-cvrs.js';
 
-const { file, jurisdiction, definition } = workerData as { file: string; jurisdiction: string; definition: Uint8Array };
+const { file, jurisdiction, definition } = workerData as {
+  file: string;
+  jurisdiction: string;
+  definition: Uint8Array;
+};
 const loaded = loadElection(definition, nodeSha256);
 if (!loaded.ok) throw new Error('the worker was given an invalid definition');
 const ctx = { file, jurisdiction, index: indexDefinition(loaded.value.election) };
@@ -16,7 +20,11 @@ parentPort!.on('message', ({ id, batch }: { id: number; batch: RawCvr[] }) => {
   try {
     const packed = packBatch(prepareBatch(ctx, batch));
     reply = { id, ok: true, batch: packed };
-    parentPort!.postMessage(reply, [packed.bodies.buffer, packed.hashes.buffer, packed.offsets.buffer] as ArrayBuffer[]);
+    parentPort!.postMessage(reply, [
+      packed.bodies.buffer,
+      packed.hashes.buffer,
+      packed.offsets.buffer,
+    ] as ArrayBuffer[]);
     return;
   } catch (e) {
     reply =

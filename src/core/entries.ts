@@ -71,7 +71,8 @@ function encode(value: CanonicalValue): Uint8Array {
 }
 
 function checkSize(bytes: Uint8Array): Uint8Array {
-  if (bytes.length > MAX_ENTRY_BYTES) throw new Error(`entry of ${bytes.length} bytes exceeds ${MAX_ENTRY_BYTES}`);
+  if (bytes.length > MAX_ENTRY_BYTES)
+    throw new Error(`entry of ${bytes.length} bytes exceeds ${MAX_ENTRY_BYTES}`);
   return bytes;
 }
 

@@ -58,7 +58,9 @@ export class LedgerWriter {
       trx,
       hasher,
       new TileBuilder(hasher, (t) => writer.pendingTiles.push(t), { size, partials }),
-      sqlite ? sqliteInserter(sqlite) : async (rows) => void (await trx.insertInto('entries').values(rows).execute()),
+      sqlite
+        ? sqliteInserter(sqlite)
+        : async (rows) => void (await trx.insertInto('entries').values(rows).execute()),
     );
     return writer;
   }

@@ -2,7 +2,14 @@
 import { sql } from 'kysely';
 import type { MerkleHasher } from '../core/log/merkle.js';
 import { nodeMerkleHasher } from '../platform/node-sha256.js';
-import { type Db, type Dialect, type ImportTable, type OpenDatabase, openDatabase, type StoreLocation } from './database.js';
+import {
+  type Db,
+  type Dialect,
+  type ImportTable,
+  type OpenDatabase,
+  openDatabase,
+  type StoreLocation,
+} from './database.js';
 import { LedgerWriter } from './ledger-writer.js';
 import { appendOnlyTriggerNames, LEDGER_TABLES, migrate } from './migrations.js';
 

@@ -47,7 +47,8 @@ export type Cvr = z.infer<typeof CvrSchema>;
 const byMark = (a: Mark, b: Mark) =>
   (a.rank ?? 0) - (b.rank ?? 0) || (a.choice < b.choice ? -1 : a.choice > b.choice ? 1 : 0);
 
-const byContest = (a: CvrContest, b: CvrContest) => (a.contest < b.contest ? -1 : a.contest > b.contest ? 1 : 0);
+const byContest = (a: CvrContest, b: CvrContest) =>
+  a.contest < b.contest ? -1 : a.contest > b.contest ? 1 : 0;
 const isSorted = <T>(items: readonly T[], cmp: (a: T, b: T) => number) => {
   for (let i = 1; i < items.length; i++) if (cmp(items[i - 1]!, items[i]!) > 0) return false;
   return true;

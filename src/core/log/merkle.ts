@@ -15,19 +15,29 @@ export interface MerkleHasher {
 }
 
 export function merkleHasher(sha256: Sha256 = portableSha256): MerkleHasher {
+  // Scratch buffers are reused: hashing is synchronous and every digest is a fresh array.
+  const node = new Uint8Array(1 + 2 * HASH_SIZE);
+  node[0] = 1;
+  let leaf = new Uint8Array(1024);
   return {
     emptyRoot: () => sha256(new Uint8Array(0)),
     hashLeaf: (entry) => {
-      const buf = new Uint8Array(entry.length + 1);
-      buf.set(entry, 1);
-      return sha256(buf);
+      if (entry.length + 1 > leaf.length) leaf = new Uint8Array(2 * (entry.length + 1));
+      leaf[0] = 0;
+      leaf.set(entry, 1);
+      return sha256(leaf.subarray(0, entry.length + 1));
     },
     hashChildren: (left, right) => {
-      const buf = new Uint8Array(1 + left.length + right.length);
-      buf[0] = 1;
-      buf.set(left, 1);
-      buf.set(right, 1 + left.length);
-      return sha256(buf);
+      if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) {
+        const buf = new Uint8Array(1 + left.length + right.length);
+        buf[0] = 1;
+        buf.set(left, 1);
+        buf.set(right, 1 + left.length);
+        return sha256(buf);
+      }
+      node.set(left, 1);
+      node.set(right, 1 + HASH_SIZE);
+      return sha256(node);
     },
   };
 }

@@ -160,7 +160,8 @@ export async function* readCdfCvrTexts(
       yield { index: item.index, text: item.text };
     }
   }
-  if (count === 0) throw new InputError(file, undefined, 'the report has no CVRs (no "CVR" array, or an empty one)');
+  if (count === 0)
+    throw new InputError(file, undefined, 'the report has no CVRs (no "CVR" array, or an empty one)');
 }
 
 /** One CVR's text to the normalised model; InputError with the record and reason when it is not a valid CDF CVR. */
