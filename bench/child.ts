@@ -2,9 +2,10 @@
 
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { folderReader } from '../src/app/bundle-folder.js';
 import { importFiles } from '../src/app/import-cvrs.js';
 import { loadElectionFile } from '../src/app/load-election.js';
-import { folderReader, publish } from '../src/app/publish.js';
+import { publish } from '../src/app/publish.js';
 import { parseSignerKey, parseVerifierKey } from '../src/core/log/note.js';
 import { verifyBundle } from '../src/core/verify/bundle.js';
 import { splitJsonObject } from '../src/formats/json/object-splitter.js';

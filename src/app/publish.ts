@@ -1,5 +1,5 @@
 /** publish: the store's log as a static C2SP tlog-tiles bundle, with the evidence beside it. Refuses a store that does not verify. */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Verifier } from '../core/log/note.js';
 import { parseVerifierKey } from '../core/log/note.js';
@@ -31,10 +31,9 @@ export async function publish(
   const key = await store.logKey();
   if (!key) throw new Error('nothing to publish: the log has no signed checkpoint yet');
   const verifier: Verifier = parseVerifierKey(key.vkey);
-  const report = await verifyStore(store, verifier, onProgress);
-  const blocking = report.failures.filter((f) => !/not covered by any signature/.test(f));
-  if (blocking.length > 0)
-    throw new Error(`the store does not verify; refusing to publish: ${blocking.join('; ')}`);
+  const report = await verifyStore(store, verifier, { onProgress, allowUnsignedTail: true });
+  if (!report.ok)
+    throw new Error(`the store does not verify; refusing to publish: ${report.failures.join('; ')}`);
   const unsignedEntries = (await store.entryCount()) - report.size;
 
   let files = 0;
@@ -83,19 +82,5 @@ export async function publish(
     checkpoints: checkpoints.length,
     files,
     unsignedEntries,
-  };
-}
-
-/** Reads bundle files from a local folder, refusing paths that would leave it. */
-export function folderReader(dir: string) {
-  const root = path.resolve(dir);
-  return async (rel: string): Promise<Uint8Array | null> => {
-    const full = path.resolve(root, rel);
-    if (!full.startsWith(root + path.sep)) return null;
-    try {
-      return await readFile(full);
-    } catch {
-      return null;
-    }
   };
 }

@@ -4,11 +4,18 @@ import { type VerificationReport, verifyEvidence } from '../core/verify/evidence
 import { nodeSha256 } from '../platform/node-sha256.js';
 import type { Store } from '../store/store.js';
 
+export interface VerifyStoreOptions {
+  readonly onProgress?: (done: number, total: number) => void;
+  /** Entries appended after the latest checkpoint are a failure unless the caller only uses the signed part (publish). */
+  readonly allowUnsignedTail?: boolean;
+}
+
 export async function verifyStore(
   store: Store,
   verifier: Verifier,
-  onProgress?: (done: number, total: number) => void,
+  options: VerifyStoreOptions = {},
 ): Promise<VerificationReport> {
+  const { onProgress } = options;
   const report = await verifyEvidence(
     {
       checkpointNotes: async () => (await store.checkpoints()).map((c) => c.note),
@@ -32,7 +39,7 @@ export async function verifyStore(
   const failures = [...report.failures];
 
   const rows = await store.entryCount();
-  if (rows > report.size)
+  if (rows > report.size && !options.allowUnsignedTail)
     failures.push(
       `${rows - report.size} entries after the latest checkpoint (size ${report.size}) are not covered by any signature`,
     );

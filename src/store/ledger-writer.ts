@@ -2,11 +2,11 @@
  * Appends entries to the log inside one database transaction: rows, leaf hashes, tiles, and signed
  * checkpoints. Only the right edge of the tree is held in memory.
  */
-import { sql, type Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Checkpoint, signCheckpoint } from '../core/log/checkpoint.js';
 import type { MerkleHasher } from '../core/log/merkle.js';
 import { type Signer, verifierKeyText } from '../core/log/note.js';
-import { TILE_WIDTH, type Tile, TileBuilder } from '../core/log/tiles.js';
+import { TILE_WIDTH, type Tile, TileBuilder, tilesForSize } from '../core/log/tiles.js';
 import type { Dialect, EntryTable, ImportTable, OpenDatabase, Schema } from './database.js';
 
 const ROWS_PER_INSERT = 1000;
@@ -19,6 +19,7 @@ export const asBuffer = (u: Uint8Array): Buffer =>
 export class LedgerWriter {
   private pendingRows: EntryTable[] = [];
   private pendingTiles: Tile[] = [];
+  private finishedAt = -1;
   private constructor(
     readonly trx: Transaction<Schema>,
     private readonly hasher: MerkleHasher,
@@ -40,19 +41,11 @@ export class LedgerWriter {
       .executeTakeFirst();
     const size = row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
     const partials: Tile[] = [];
-    for (let level = 0; Math.floor(size / TILE_WIDTH ** level) > 0; level++) {
-      const width = Math.floor(size / TILE_WIDTH ** level) % TILE_WIDTH;
-      if (width === 0) continue;
-      const index = Math.floor(size / TILE_WIDTH ** (level + 1));
-      const t = await trx
-        .selectFrom('tiles')
-        .select('hashes')
-        .where('level', '=', level)
-        .where('idx', '=', index)
-        .where('width', '=', width)
-        .executeTakeFirst();
-      if (!t) throw new Error(`the store is missing tile ${level}/${index}.p/${width} for log size ${size}`);
-      partials.push({ level, index, width, hashes: t.hashes });
+    for (const t of tilesForSize(size).filter((c) => c.width < TILE_WIDTH)) {
+      const hashes = await readTile(trx, t.level, t.index, t.width);
+      if (!hashes)
+        throw new Error(`the store is missing tile ${t.level}/${t.index}.p/${t.width} for log size ${size}`);
+      partials.push({ ...t, hashes });
     }
     const writer: LedgerWriter = new LedgerWriter(
       trx,
@@ -126,7 +119,9 @@ export class LedgerWriter {
   /** Writes everything pending, including the partial tiles at the new right edge. */
   async finish(): Promise<void> {
     await this.flush();
+    if (this.finishedAt === this.size) return;
     await this.insertTiles(this.builder.partialTiles());
+    this.finishedAt = this.size;
   }
 
   root(): Uint8Array {
@@ -169,6 +164,22 @@ export class LedgerWriter {
 }
 
 export class WrongKeyError extends Error {}
+
+export async function readTile(
+  db: Kysely<Schema>,
+  level: number,
+  index: number,
+  width: number,
+): Promise<Uint8Array | null> {
+  const row = await db
+    .selectFrom('tiles')
+    .select('hashes')
+    .where('level', '=', level)
+    .where('idx', '=', index)
+    .where('width', '=', width)
+    .executeTakeFirst();
+  return row?.hashes ?? null;
+}
 
 /**
  * SQLite: one prepared statement per row on the connection Kysely's transaction holds (better-sqlite3 is

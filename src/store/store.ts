@@ -10,7 +10,7 @@ import {
   openDatabase,
   type StoreLocation,
 } from './database.js';
-import { LedgerWriter } from './ledger-writer.js';
+import { LedgerWriter, readTile } from './ledger-writer.js';
 import { appendOnlyTriggerNames, LEDGER_TABLES, migrate } from './migrations.js';
 
 export interface StoredElection {
@@ -130,15 +130,8 @@ export class Store {
     return Number(row.n);
   }
 
-  async tile(level: number, index: number, width: number): Promise<Uint8Array | null> {
-    const row = await this.db
-      .selectFrom('tiles')
-      .select('hashes')
-      .where('level', '=', level)
-      .where('idx', '=', index)
-      .where('width', '=', width)
-      .executeTakeFirst();
-    return row?.hashes ?? null;
+  tile(level: number, index: number, width: number): Promise<Uint8Array | null> {
+    return readTile(this.db, level, index, width);
   }
 
   /** The widest stored version of a tile (partial tiles grow; full tiles have width 256). */

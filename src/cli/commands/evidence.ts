@@ -2,8 +2,9 @@
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { folderReader } from '../../app/bundle-folder.js';
 import { readVerifierKey } from '../../app/keys.js';
-import { folderReader, publish } from '../../app/publish.js';
+import { publish } from '../../app/publish.js';
 import { checkReceipt, makeReceipt } from '../../app/receipt.js';
 import { verifyStore } from '../../app/verify-store.js';
 import { parseCheckpointText } from '../../core/log/checkpoint.js';
@@ -107,7 +108,7 @@ export function registerEvidenceCommands(program: Command): void {
           onProgress,
         }).finally(() => bar.stop());
       } else
-        report = await withStore(o, (store) => verifyStore(store, verifier, onProgress)).finally(() =>
+        report = await withStore(o, (store) => verifyStore(store, verifier, { onProgress })).finally(() =>
           bar.stop(),
         );
       reportVerification(report, dir ?? 'store', o.json);

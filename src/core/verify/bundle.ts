@@ -6,11 +6,9 @@
 import { z } from 'zod';
 import { bytesEqual, fromUtf8, utf8 } from '../bytes.js';
 import { toElectionEventLog } from '../events/nist-eel.js';
-import type { Sha256 } from '../hash.js';
-import type { MerkleHasher } from '../log/merkle.js';
 import { type Verifier, verifierKeyText } from '../log/note.js';
 import { decodeEntryBundle, entryBundlesForSize, TILE_WIDTH, tilePath } from '../log/tiles.js';
-import { type VerificationReport, verifyEvidence } from './evidence.js';
+import { type VerificationReport, type VerifyOptions, verifyEvidence } from './evidence.js';
 
 export const BUNDLE_FILES = {
   manifest: 'bundle.json',
@@ -63,11 +61,7 @@ export type BundleFiles = (path: string) => Promise<Uint8Array | null>;
 export async function verifyBundle(
   read: BundleFiles,
   verifier: Verifier,
-  options: {
-    hasher?: MerkleHasher;
-    sha256?: Sha256;
-    onProgress?: (done: number, total: number) => void;
-  } = {},
+  options: VerifyOptions = {},
 ): Promise<VerificationReport> {
   const extra: string[] = [];
   const manifestBytes = await read(BUNDLE_FILES.manifest);

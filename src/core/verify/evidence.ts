@@ -51,14 +51,17 @@ export interface VerificationReport {
 
 const MAX_LISTED = 25;
 
+export interface VerifyOptions {
+  /** Hash implementations (Node passes node:crypto; the browser keeps the portable defaults). */
+  readonly hasher?: MerkleHasher;
+  readonly sha256?: Sha256;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
 export async function verifyEvidence(
   source: EvidenceSource,
   verifier: Verifier,
-  options: {
-    hasher?: MerkleHasher;
-    sha256?: Sha256;
-    onProgress?: (done: number, total: number) => void;
-  } = {},
+  options: VerifyOptions = {},
 ): Promise<VerificationReport> {
   const hasher = options.hasher ?? defaultHasher;
   const sha256 = options.sha256 ?? portableSha256;

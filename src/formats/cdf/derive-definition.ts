@@ -85,12 +85,10 @@ export async function deriveDefinitionFromCdf(file: string): Promise<DerivedDefi
       );
     const choices = c.ContestSelection.map((s) => {
       const names = (s.CandidateIds ?? []).map((cid) => candidates.get(cid)?.Name ?? cid);
-      const party = (s.CandidateIds ?? []).map((cid) => candidates.get(cid)?.PartyId).find(Boolean);
       return {
         id: s['@id'],
         name: names.join(' / ') || (s.IsWriteIn ? 'Write-in' : s['@id']),
         ...(s.IsWriteIn ? { writeIn: true } : {}),
-        ...(party ? { party } : {}),
       };
     });
     const maxRank = seen.maxRank.get(id) ?? 0;
@@ -120,7 +118,7 @@ export async function deriveDefinitionFromCdf(file: string): Promise<DerivedDefi
     };
   });
 
-  // Drop districts and parties we cannot resolve: the derived definition must pass referential checks.
+  // Districts and parties are left out: a CDF report rarely carries enough to resolve them.
   const election: Election = {
     format: 'tallyproof-election/1',
     id: cdf['@id'],
