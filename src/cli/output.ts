@@ -19,11 +19,13 @@ export interface Progress {
   add(n: number): void;
   set(n: number): void;
   stop(): void;
+  /** A (done, total) callback that starts the bar on its first call and then only moves it. */
+  tracker(label: string): (done: number, total: number) => void;
 }
 
 /** A progress bar on stderr when it is a terminal; silent otherwise (CI, pipes, --json). */
 export function progress(quiet = false): Progress {
-  if (quiet || !process.stderr.isTTY) return { start() {}, add() {}, set() {}, stop() {} };
+  if (quiet || !process.stderr.isTTY) return { start() {}, add() {}, set() {}, stop() {}, tracker: () => () => {} };
   let bar: cliProgress.SingleBar | undefined;
   let value = 0;
   return {
@@ -51,6 +53,12 @@ export function progress(quiet = false): Progress {
     stop() {
       bar?.stop();
       bar = undefined;
+    },
+    tracker(label) {
+      return (done, total) => {
+        if (!bar) this.start(total, label);
+        this.set(done);
+      };
     },
   };
 }

@@ -73,13 +73,9 @@ export function registerEvidenceCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (o: StoreFlags & { out: string; json?: boolean }) => {
       const bar = progress(o.json);
-      const r = await withStore(o, (store) => {
-        bar.start(1, 'checking the store before publishing');
-        return publish(store, o.out, (done, total) => {
-          bar.start(total, 'checking the store before publishing');
-          bar.set(done);
-        });
-      }).finally(() => bar.stop());
+      const r = await withStore(o, (store) =>
+        publish(store, o.out, bar.tracker('checking the store before publishing')),
+      ).finally(() => bar.stop());
       if (o.json) printJson(r);
       else
         say(
@@ -95,10 +91,7 @@ export function registerEvidenceCommands(program: Command): void {
     .action(async (dir: string | undefined, o: StoreFlags & { vkey: string; json?: boolean }) => {
       const verifier = await readVerifierKey(o.vkey);
       const bar = progress(o.json);
-      const onProgress = (done: number, total: number) => {
-        bar.start(total, 'verifying');
-        bar.set(done);
-      };
+      const onProgress = bar.tracker('verifying');
       let report: VerificationReport;
       if (dir !== undefined) {
         if (!existsSync(dir)) throw new CliFailure(`no bundle at ${dir}`);
