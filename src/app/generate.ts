@@ -33,7 +33,9 @@ export async function generateElection(
   );
   const names = new Map(
     synth.election.contests.flatMap((c) =>
-      (c.type === 'yesno' ? c.choices : c.candidates).map((x) => [`${c.id}/${x.id}`, x.name] as const),
+      (c.type === 'yesno' ? c.choices : c.candidates).map(
+        (x) => [`${c.id}/${x.id}`, 'writeIn' in x && x.writeIn ? 'Write-in' : x.name] as const,
+      ),
     ),
   );
   const contests = new Map(synth.election.contests.map((c) => [c.id, c]));
@@ -78,7 +80,7 @@ export async function generateElection(
   const truthFile = path.join(dir, 'truth.json');
   await writeFile(
     truthFile,
-    `${JSON.stringify({ ballots: options.ballots, seed: options.seed, note: 'ranked contests: first-choice counts', contests: [...truth.values()] }, null, 2)}\n`,
+    `${JSON.stringify({ ballots: options.ballots, seed: options.seed, note: 'write-in slots count as one Write-in line; ranked contests: first-choice counts', contests: [...truth.values()] }, null, 2)}\n`,
   );
   return { dir, definition, cvrFiles, truth: truthFile, ballots: options.ballots };
 }

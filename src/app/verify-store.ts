@@ -1,11 +1,12 @@
 /** verify --db: the live store checked against its latest signed checkpoint, plus the store's own guards. */
 import type { Verifier } from '../core/log/note.js';
-import { type VerificationReport, verifyEvidence } from '../core/verify/evidence.js';
+import { type VerificationReport, type VerifyOptions, verifyEvidence } from '../core/verify/evidence.js';
 import { nodeSha256 } from '../platform/node-sha256.js';
 import type { Store } from '../store/store.js';
 
 export interface VerifyStoreOptions {
   readonly onProgress?: (done: number, total: number) => void;
+  readonly onCvr?: VerifyOptions['onCvr'];
   /** Entries appended after the latest checkpoint are a failure unless the caller only uses the signed part (publish). */
   readonly allowUnsignedTail?: boolean;
 }
@@ -15,7 +16,7 @@ export async function verifyStore(
   verifier: Verifier,
   options: VerifyStoreOptions = {},
 ): Promise<VerificationReport> {
-  const { onProgress } = options;
+  const { onProgress, onCvr } = options;
   const report = await verifyEvidence(
     {
       checkpointNotes: async () => (await store.checkpoints()).map((c) => c.note),
@@ -34,7 +35,7 @@ export async function verifyStore(
       },
     },
     verifier,
-    { hasher: store.hasher, sha256: nodeSha256, onProgress },
+    { hasher: store.hasher, sha256: nodeSha256, onProgress, onCvr },
   );
   const failures = [...report.failures];
 

@@ -5,6 +5,7 @@ import { registerEvidenceCommands } from './commands/evidence.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerLedgerCommands } from './commands/ledger.js';
+import { registerResultsCommands } from './commands/results.js';
 import { CliFailure } from './output.js';
 
 const program = new Command('tallyproof')
@@ -16,6 +17,7 @@ const program = new Command('tallyproof')
 registerKeyCommands(program);
 registerLedgerCommands(program);
 registerEvidenceCommands(program);
+registerResultsCommands(program);
 registerGenerateCommand(program);
 registerDemoCommand(program);
 

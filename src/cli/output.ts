@@ -25,7 +25,8 @@ export interface Progress {
 
 /** A progress bar on stderr when it is a terminal; silent otherwise (CI, pipes, --json). */
 export function progress(quiet = false): Progress {
-  if (quiet || !process.stderr.isTTY) return { start() {}, add() {}, set() {}, stop() {}, tracker: () => () => {} };
+  if (quiet || !process.stderr.isTTY)
+    return { start() {}, add() {}, set() {}, stop() {}, tracker: () => () => {} };
   let bar: cliProgress.SingleBar | undefined;
   let value = 0;
   return {

@@ -120,6 +120,23 @@ describe('the evidence chain from the command line', () => {
     refused(['receipt', 'verify', receipt, '--vkey', `${other}.pub`], /no signature by a known key/);
     refused(['receipt', '--db', db, '--cvr', 'no-such-ballot'], /no CVR with id/);
 
+    const tally = JSON.parse(ok(['tally', '--db', db, '--json']));
+    const truth = JSON.parse(readFileSync(election.truth, 'utf8'));
+    expect(tally.contests[0]).toEqual({ id: 'governor', ...truth.contests[0] });
+    expect(JSON.parse(ok(['tally', '--db', db, '--json', '--by', 'batch'])).groups.length).toBeGreaterThan(1);
+    refused(['tally', '--db', db, '--by', 'county'], /--by must be one of precinct, batch, tabulator, style/);
+    const err = path.join(dir, 'results.json');
+    ok(['results', '--db', db, '--format', 'nist-err', '--out', err, '--by', 'precinct']);
+    expect(JSON.parse(readFileSync(err, 'utf8'))).toMatchObject({
+      '@type': 'ElectionResults.ElectionReport',
+      Format: 'precinct-level',
+    });
+    const csv = path.join(dir, 'results.csv');
+    ok(['results', '--db', db, '--format', 'csv', '--out', csv]);
+    expect(readFileSync(csv, 'utf8')).toContain(
+      `governor,Governor,Ada Lovelace,${truth.contests[0].results['Ada Lovelace']}\n`,
+    );
+
     const events = JSON.parse(ok(['events', '--db', db, '--vkey', `${key}.pub`]));
     expect(events['@type']).toBe('EventLogging.ElectionEventLog');
     expect(events.Device[0].Event.map((e: { Type: string }) => e.Type)).toEqual([

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import AjvDraft04 from 'ajv-draft-04';
+import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { expect, it } from 'vitest';
 import { toElectionEventLog } from '../../src/core/events/nist-eel.js';
@@ -8,7 +8,7 @@ import { describeWithShared } from '../support/shared.js';
 
 describeWithShared('NIST SP 1500-101 event log export', 'standards/nist-1500-101-eel.schema.json', (file) => {
   it('is valid against the published schema and carries no selections', () => {
-    const ajv = new AjvDraft04.default({ strict: false });
+    const ajv = new Ajv.default({ strict: false });
     addFormats.default(ajv);
     const validate = ajv.compile(JSON.parse(readFileSync(file, 'utf8')));
     const doc = toElectionEventLog(

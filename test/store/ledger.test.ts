@@ -7,7 +7,9 @@ import { importFiles } from '../../src/app/import-cvrs.js';
 import { loadElectionFile } from '../../src/app/load-election.js';
 import { publish } from '../../src/app/publish.js';
 import { checkReceipt, makeReceipt } from '../../src/app/receipt.js';
+import { tallyStore } from '../../src/app/tally.js';
 import { verifyStore } from '../../src/app/verify-store.js';
+import { encodeCvr } from '../../src/core/entries.js';
 import { verifyBundle } from '../../src/core/verify/bundle.js';
 import { Store } from '../../src/store/store.js';
 import { editedReport, now, smallElection, testKeys } from '../support/fixtures.js';
@@ -58,6 +60,43 @@ for (const backend of backends()) {
         expect(checked.cvr.id).toBe('1-1-7');
         expect(checked.logSize).toBe(603);
         expect(() => checkReceipt(receipt, testKeys().verifier)).toThrow(/no signature by a known key/);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('tabulates the verified log to the ground truth, publishes the results, and refuses a log that fails', async () => {
+      const { election, keys, store } = await loadedStore();
+      try {
+        await importFiles(store, election.cvrFiles, { format: 'cdf', signer: keys.signer, now });
+        const truth = JSON.parse(readFileSync(election.truth, 'utf8')) as { contests: { name: string }[] };
+        const { tally, cvrs } = await tallyStore(store, { by: 'precinct' });
+        expect(cvrs).toBe(600);
+        expect(tally.contests.map(({ id: _id, ...rest }) => rest)).toEqual(
+          truth.contests.filter((c) => c.name !== 'Mayor of Riverside'),
+        );
+        const groupBallots = (tally.groups ?? []).flatMap((g) =>
+          g.contests.filter((c) => c.id === 'governor').map((c) => c.ballots),
+        );
+        expect(groupBallots.reduce((a, b) => a + b, 0)).toBe(tally.contests[0]!.ballots);
+
+        const dir = tempDir();
+        await publish(store, dir);
+        expect(JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'))).toEqual({
+          contests: tally.contests,
+        });
+
+        await sql
+          .raw(
+            store.dialect === 'sqlite'
+              ? 'DROP TRIGGER entries_no_update'
+              : 'DROP TRIGGER entries_no_update ON entries',
+          )
+          .execute(store.db);
+        await sql`UPDATE entries SET body = ${Buffer.from(encodeCvr({ jurisdiction: 'example-county', id: '1-1-1', contests: [] }))} WHERE seq = 1`.execute(
+          store.db,
+        );
+        await expect(tallyStore(store)).rejects.toThrow(/refusing to tabulate: the store does not verify/);
       } finally {
         await store.close();
       }

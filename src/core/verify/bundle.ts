@@ -5,9 +5,11 @@
  */
 import { z } from 'zod';
 import { bytesEqual, fromUtf8, utf8 } from '../bytes.js';
+import { loadElection } from '../election/load.js';
 import { toElectionEventLog } from '../events/nist-eel.js';
 import { type Verifier, verifierKeyText } from '../log/note.js';
 import { decodeEntryBundle, entryBundlesForSize, TILE_WIDTH, tilePath } from '../log/tiles.js';
+import { type ContestResult, PluralityTally } from '../tabulate/plurality.js';
 import { type VerificationReport, type VerifyOptions, verifyEvidence } from './evidence.js';
 
 export const BUNDLE_FILES = {
@@ -16,6 +18,7 @@ export const BUNDLE_FILES = {
   election: 'election.json',
   key: 'log.vkey',
   events: 'events.json',
+  results: 'results.json',
 } as const;
 
 export const checkpointPath = (n: number) => `checkpoints/${n}`;
@@ -29,6 +32,7 @@ export const BundleManifestSchema = z
     election: z.object({ file: z.literal(BUNDLE_FILES.election), sha256: z.string() }).strict(),
     key: z.literal(BUNDLE_FILES.key),
     events: z.literal(BUNDLE_FILES.events),
+    results: z.literal(BUNDLE_FILES.results),
     checkpoints: z.array(z.string()),
   })
   .strict();
@@ -46,11 +50,15 @@ export function bundleManifest(
     election: { file: BUNDLE_FILES.election, sha256: r.electionSha256 ?? '' },
     key: BUNDLE_FILES.key,
     events: BUNDLE_FILES.events,
+    results: BUNDLE_FILES.results,
     checkpoints: r.checkpoints.map((_, i) => checkpointPath(i + 1)),
   };
 }
 
 export const renderJson = (value: unknown): Uint8Array => utf8(`${JSON.stringify(value, null, 2)}\n`);
+
+/** results.json: the plurality-family tally of the logged CVRs, as `tallyproof tally --json` prints it. */
+export const resultsDocument = (contests: readonly ContestResult[]) => ({ contests });
 
 export const eventsDocument = (r: VerificationReport) =>
   toElectionEventLog(r.events, r.electionId ?? '', r.origin ?? '');
@@ -88,10 +96,15 @@ export async function verifyBundle(
     }
   }
 
+  // The published results are recomputed from the logged CVRs during the same pass.
+  const electionBytes = await read(BUNDLE_FILES.election);
+  const loaded = electionBytes ? loadElection(electionBytes, options.sha256) : undefined;
+  const tally = loaded?.ok ? new PluralityTally(loaded.value.election) : undefined;
+
   const report = await verifyEvidence(
     {
       checkpointNotes: async () => notes,
-      electionBytes: () => read(BUNDLE_FILES.election),
+      electionBytes: async () => electionBytes,
       tile: (level, index, width) => read(tilePath(level, index, width)),
       entries: async function* (size) {
         for (const b of entryBundlesForSize(size)) {
@@ -106,7 +119,13 @@ export async function verifyBundle(
       },
     },
     verifier,
-    options,
+    {
+      ...options,
+      onCvr: (cvr, seq) => {
+        tally?.add(cvr);
+        options.onCvr?.(cvr, seq);
+      },
+    },
   );
 
   const failures = [...extra, ...report.failures];
@@ -126,6 +145,12 @@ export async function verifyBundle(
       renderJson(eventsDocument(report)),
       'does not match the events in the log',
     );
+    if (tally)
+      await same(
+        BUNDLE_FILES.results,
+        renderJson(resultsDocument(tally.contests())),
+        'does not match a tally of the logged CVRs',
+      );
   }
   // Partial entry bundles published for earlier checkpoints must be prefixes of the current ones.
   for (const c of report.checkpoints) {

@@ -3,6 +3,7 @@
  * the same code checks a published bundle (CLI or browser) and a live store. It recomputes; it trusts nothing.
  */
 import { bytesEqual, toHex } from '../bytes.js';
+import type { Cvr } from '../cvr/model.js';
 import { cvrProblem, indexDefinition } from '../cvr/validate.js';
 import { describeIssues, loadElection } from '../election/load.js';
 import { decodeEntry } from '../entries.js';
@@ -56,6 +57,8 @@ export interface VerifyOptions {
   readonly hasher?: MerkleHasher;
   readonly sha256?: Sha256;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Called with every CVR as it is verified, so a tally can ride on the verification pass. */
+  readonly onCvr?: (cvr: Cvr, seq: number) => void;
 }
 
 export async function verifyEvidence(
@@ -157,6 +160,7 @@ export async function verifyEvidence(
             const problem = cvrProblem(cvr, index);
             if (problem) fail(`entry ${seq}: CVR ${cvr.id}: ${problem}`);
           }
+          options.onCvr?.(cvr, seq);
           if (events.length === 0) fail(`entry ${seq}: a CVR before the election was loaded`);
           const c = stored.columns;
           if (c && (c.kind !== 'cvr' || c.jurisdiction !== cvr.jurisdiction || c.cvrId !== cvr.id))
