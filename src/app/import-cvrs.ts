@@ -10,7 +10,7 @@ import { indexDefinition } from '../core/cvr/validate.js';
 import type { LoadedElection } from '../core/election/load.js';
 import { encodeEvent } from '../core/entries.js';
 import { type Signer, verifierKeyText } from '../core/log/note.js';
-import { readCdfCvrTexts } from '../formats/cdf/cdf-json-reader.js';
+import { type CdfHeader, checkElectionIds, readCdfCvrTexts } from '../formats/cdf/cdf-json-reader.js';
 import { deriveDefinitionFromCdf } from '../formats/cdf/derive-definition.js';
 import { InputError } from '../formats/errors.js';
 import { WrongKeyError } from '../store/ledger-writer.js';
@@ -121,23 +121,26 @@ async function importFile(store: Store, file: string, options: ImportOptions): P
         await recordElection(w, election, `derived from ${path.basename(file)}`, now, options.signer);
       const importId = await w.nextImportId();
       const firstEntry = w.size;
-      const raw = readCdfCvrTexts(file, options.onBytes);
+      let header: CdfHeader | undefined;
+      const electionIds = new Map<string, number>();
+      const raw = readCdfCvrTexts(file, options.onBytes, (h) => {
+        header = h;
+      });
       const prepared = prepareCvrs(raw, { file, jurisdiction, definition: election.bytes, index });
       for await (const batch of prepared)
         for (const cvr of batch) {
           if (ids.has(cvr.id))
-            throw new InputError(
-              file,
-              `CVR[${w.size - firstEntry}]`,
-              `CVR id ${cvr.id} appears twice in this file`,
-            );
+            throw new InputError(file, `CVR[${cvr.index}]`, `CVR id ${cvr.id} appears twice in this file`);
           ids.add(cvr.id);
+          if (cvr.electionId !== undefined && !electionIds.has(cvr.electionId))
+            electionIds.set(cvr.electionId, cvr.index);
           await w.append(
             cvr.body,
             { kind: 'cvr', jurisdiction, cvr_id: cvr.id, import_id: importId },
             cvr.leafHash,
           );
         }
+      if (header) checkElectionIds(file, header, electionIds);
       const cvrs = w.size - firstEntry;
       const name = path.basename(file);
       await w.insertImport({

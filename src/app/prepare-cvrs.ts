@@ -21,7 +21,10 @@ export interface RawCvr {
 }
 
 export interface PreparedCvr {
+  readonly index: number;
   readonly id: string;
+  /** The election the vendor record says it belongs to, when it says. */
+  readonly electionId?: string;
   readonly body: Uint8Array;
   readonly leafHash: Uint8Array;
 }
@@ -35,18 +38,20 @@ export interface PrepareContext {
 /** Prepares a batch; throws InputError naming the first bad record. Duplicate ids within the batch are the caller's. */
 export function prepareBatch(ctx: PrepareContext, batch: readonly RawCvr[]): PreparedCvr[] {
   return batch.map(({ index, text }) => {
-    const cvr = cdfTextToCvr(ctx.file, index, text, ctx.jurisdiction);
+    const { cvr, electionId } = cdfTextToCvr(ctx.file, index, text, ctx.jurisdiction);
     const problem = cvrProblem(cvr, ctx.index);
     if (problem) throw new InputError(ctx.file, `CVR[${index}] (id ${cvr.id})`, problem);
     const body = encodeCvr(cvr);
-    return { id: cvr.id, body, leafHash: nodeMerkleHasher.hashLeaf(body) };
+    return { index, id: cvr.id, electionId, body, leafHash: nodeMerkleHasher.hashLeaf(body) };
   });
 }
 
 // ---- the wire format between threads: one buffer of bodies, one of hashes, so transfers stay cheap ----
 
 export interface PackedBatch {
+  readonly indices: number[];
   readonly ids: string[];
+  readonly electionIds: (string | undefined)[];
   readonly offsets: Uint32Array;
   readonly bodies: Uint8Array;
   readonly hashes: Uint8Array;
@@ -61,12 +66,21 @@ export function packBatch(items: readonly PreparedCvr[]): PackedBatch {
     bodies.set(it.body, offsets[i]!);
     hashes.set(it.leafHash, i * HASH_SIZE);
   });
-  return { ids: items.map((i) => i.id), offsets, bodies, hashes };
+  return {
+    indices: items.map((i) => i.index),
+    ids: items.map((i) => i.id),
+    electionIds: items.map((i) => i.electionId),
+    offsets,
+    bodies,
+    hashes,
+  };
 }
 
 export function unpackBatch(p: PackedBatch): PreparedCvr[] {
   return p.ids.map((id, i) => ({
+    index: p.indices[i]!,
     id,
+    electionId: p.electionIds[i],
     body: p.bodies.subarray(p.offsets[i]!, p.offsets[i + 1]!),
     leafHash: p.hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE),
   }));

@@ -193,6 +193,27 @@ for (const backend of backends()) {
         );
         await expectRefused(duplicate, /CVR id 1-1-1 is already in the store/);
 
+        const otherElection = editedReport(
+          second,
+          (r) => {
+            (r.CVR[11] as { ElectionId: string }).ElectionId = 'another-election';
+          },
+          'other-election.json',
+        );
+        await expectRefused(
+          otherElection,
+          /other-election\.json: CVR\[11\]: the CVR is for election "another-election"/,
+        );
+
+        const repeated = editedReport(
+          second,
+          (r) => {
+            (r.CVR[4] as { UniqueId: string }).UniqueId = (r.CVR[2] as { UniqueId: string }).UniqueId;
+          },
+          'repeated-id.json',
+        );
+        await expectRefused(repeated, /repeated-id\.json: CVR\[4\]: CVR id .* appears twice in this file/);
+
         const text = readFileSync(second, 'utf8');
         const truncated = path.join(election.dir, 'truncated.json');
         writeFileSync(truncated, text.slice(0, Math.floor(text.length * 0.7)));

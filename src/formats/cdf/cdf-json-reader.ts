@@ -150,6 +150,7 @@ export function cdfCvrToCvr(file: string, index: number, raw: CdfCvr, jurisdicti
 export async function* readCdfCvrTexts(
   file: string,
   onBytes?: (n: number) => void,
+  onHeader?: (header: CdfHeader) => void,
 ): AsyncGenerator<{ index: number; text: string }> {
   const header: { elections: CdfElection[]; gpUnits: CdfGpUnit[] } = { elections: [], gpUnits: [] };
   let count = 0;
@@ -162,11 +163,32 @@ export async function* readCdfCvrTexts(
   }
   if (count === 0)
     throw new InputError(file, undefined, 'the report has no CVRs (no "CVR" array, or an empty one)');
+  onHeader?.(header);
+}
+
+/** A CVR must belong to an election the report describes (when the report names any). */
+export function checkElectionIds(file: string, header: CdfHeader, seen: ReadonlyMap<string, number>): void {
+  if (header.elections.length === 0) return;
+  const known = new Set(header.elections.map((e) => e['@id']));
+  for (const [id, index] of seen)
+    if (!known.has(id))
+      throw new InputError(
+        file,
+        `CVR[${index}]`,
+        `the CVR is for election ${JSON.stringify(id)}, the report describes ${[...known].map((k) => JSON.stringify(k)).join(', ')}`,
+      );
 }
 
 /** One CVR's text to the normalised model; InputError with the record and reason when it is not a valid CDF CVR. */
-export const cdfTextToCvr = (file: string, index: number, text: string, jurisdiction: string): Cvr =>
-  cdfCvrToCvr(file, index, parseCdfCvr(file, index, text), jurisdiction);
+export function cdfTextToCvr(
+  file: string,
+  index: number,
+  text: string,
+  jurisdiction: string,
+): { cvr: Cvr; electionId?: string } {
+  const raw = parseCdfCvr(file, index, text);
+  return { cvr: cdfCvrToCvr(file, index, raw, jurisdiction), electionId: raw.ElectionId };
+}
 
 /** Streams the CVRs of one report file. Throws InputError with the file, record and reason on bad input. */
 export async function* readCdfCvrs(
@@ -175,5 +197,5 @@ export async function* readCdfCvrs(
   onBytes?: (n: number) => void,
 ): AsyncGenerator<{ index: number; cvr: Cvr }> {
   for await (const { index, text } of readCdfCvrTexts(file, onBytes))
-    yield { index, cvr: cdfTextToCvr(file, index, text, jurisdiction) };
+    yield { index, cvr: cdfTextToCvr(file, index, text, jurisdiction).cvr };
 }

@@ -43,7 +43,7 @@ export function cdfElection(e: Election) {
   };
 }
 
-export function cdfCvr(cvr: Cvr) {
+export function cdfCvr(cvr: Cvr, electionId: string) {
   const snapshotId = `${cvr.id}-snapshot`;
   return {
     '@type': 'CVR.CVR',
@@ -54,6 +54,7 @@ export function cdfCvr(cvr: Cvr) {
     BatchSequenceId: cvr.position,
     CreatingDeviceId: cvr.tabulator,
     CurrentSnapshotId: snapshotId,
+    ElectionId: electionId,
     UniqueId: cvr.id,
     CVRSnapshot: [
       {
@@ -113,7 +114,7 @@ export async function writeCdfReport(
   let n = 0;
   let chunk = '';
   for (const cvr of cvrs) {
-    chunk += `${n === 0 ? '' : ',\n'}${JSON.stringify(cdfCvr(cvr))}`;
+    chunk += `${n === 0 ? '' : ',\n'}${JSON.stringify(cdfCvr(cvr, election.id))}`;
     n++;
     if (chunk.length > 1 << 20) {
       await write(chunk);
