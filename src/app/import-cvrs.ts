@@ -10,17 +10,16 @@ import { indexDefinition } from '../core/cvr/validate.js';
 import type { LoadedElection } from '../core/election/load.js';
 import { encodeEvent } from '../core/entries.js';
 import { type Signer, verifierKeyText } from '../core/log/note.js';
-import { type CdfHeader, checkElectionIds, readCdfCvrTexts } from '../formats/cdf/cdf-json-reader.js';
-import { deriveDefinitionFromCdf } from '../formats/cdf/derive-definition.js';
+import type { ReadReport } from '../formats/cvr-format.js';
 import { InputError } from '../formats/errors.js';
+import { type ImportFormat, readerFor } from '../formats/readers.js';
 import { WrongKeyError } from '../store/ledger-writer.js';
 import type { Store } from '../store/store.js';
 import { keyLabel } from './keys.js';
 import { parseDefinition, recordElection } from './load-election.js';
-import { prepareCvrs } from './prepare-cvrs.js';
+import { type PreparedCvr, prepareCvrs } from './prepare-cvrs.js';
 
-export const IMPORT_FORMATS = ['cdf'] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+export { IMPORT_FORMATS, type ImportFormat } from '../formats/readers.js';
 
 export interface ImportOptions {
   readonly format: ImportFormat;
@@ -82,29 +81,39 @@ export async function importFiles(
   return out;
 }
 
-async function importFile(store: Store, file: string, options: ImportOptions): Promise<ImportSummary> {
-  const { size } = await stat(file).catch(() => {
-    throw new InputError(file, undefined, 'no such file');
-  });
-  const sha256 = await fileSha256(file);
+/** An export's identity: the SHA-256 of its one file, or of `sha256  name` lines over all its files. */
+async function exportSha256(files: readonly string[]): Promise<string> {
+  if (files.length === 1) return fileSha256(files[0]!);
+  const lines: string[] = [];
+  for (const f of files) lines.push(`${await fileSha256(f)}  ${path.basename(f)}\n`);
+  return createHash('sha256').update(lines.join('')).digest('hex');
+}
+
+async function importFile(store: Store, exportPath: string, options: ImportOptions): Promise<ImportSummary> {
+  const reader = readerFor(options.format);
+  const files = await reader.files(exportPath);
+  let size = 0;
+  for (const f of files) size += (await stat(f)).size;
+  const sha256 = await exportSha256(files);
   const previous = await store.importBySha(sha256);
   if (previous)
     throw new InputError(
-      file,
+      exportPath,
       undefined,
       `already imported (import #${previous.id} of ${previous.file_name} at ${previous.imported_at}); nothing was stored`,
     );
+  const readerContext = await reader.context(exportPath);
 
   const stored = await store.election();
   let election: LoadedElection;
   let derived = false;
   if (stored) election = parseDefinition('stored definition', stored.bytes);
   else {
-    const d = await deriveDefinitionFromCdf(file);
-    election = parseDefinition(`definition derived from ${file}`, d.bytes);
+    const d = await reader.derive(exportPath, readerContext);
+    election = parseDefinition(`definition derived from ${exportPath}`, d.bytes);
     derived = true;
     options.inform?.(
-      `No election definition was loaded: derived one from ${path.basename(file)} (sha256 ${election.sha256}).`,
+      `No election definition was loaded: derived one from ${path.basename(exportPath)} (sha256 ${election.sha256}).`,
     );
     for (const note of d.notes) options.inform?.(`  ${note}`);
   }
@@ -112,37 +121,51 @@ async function importFile(store: Store, file: string, options: ImportOptions): P
   const index = indexDefinition(election.election);
   const by = keyLabel(options.signer);
   const now = options.now();
+  const name = path.basename(exportPath);
   const ids = new Set<string>();
-  options.onFileStart?.(file, size);
+  options.onFileStart?.(exportPath, size);
 
   try {
     return await store.append(async (w) => {
-      if (derived)
-        await recordElection(w, election, `derived from ${path.basename(file)}`, now, options.signer);
+      if (derived) await recordElection(w, election, `derived from ${name}`, now, options.signer);
       const importId = await w.nextImportId();
       const firstEntry = w.size;
-      let header: CdfHeader | undefined;
-      const electionIds = new Map<string, number>();
-      const raw = readCdfCvrTexts(file, options.onBytes, (h) => {
-        header = h;
+      const report: ReadReport = {};
+      const electionIds = new Map<string, PreparedCvr>();
+      const raw = reader.records(exportPath, readerContext, report, options.onBytes);
+      const prepared = prepareCvrs(raw, {
+        format: options.format,
+        readerContext,
+        jurisdiction,
+        index,
+        definition: election.bytes,
       });
-      const prepared = prepareCvrs(raw, { file, jurisdiction, definition: election.bytes, index });
       for await (const batch of prepared)
         for (const cvr of batch) {
           if (ids.has(cvr.id))
-            throw new InputError(file, `CVR[${cvr.index}]`, `CVR id ${cvr.id} appears twice in this file`);
+            throw new InputError(
+              cvr.file,
+              `${reader.recordName}[${cvr.index}]`,
+              `CVR id ${cvr.id} appears twice in this import`,
+            );
           ids.add(cvr.id);
           if (cvr.electionId !== undefined && !electionIds.has(cvr.electionId))
-            electionIds.set(cvr.electionId, cvr.index);
+            electionIds.set(cvr.electionId, cvr);
           await w.append(
             cvr.body,
             { kind: 'cvr', jurisdiction, cvr_id: cvr.id, import_id: importId },
             cvr.leafHash,
           );
         }
-      if (header) checkElectionIds(file, header, electionIds);
+      if (report.electionIds && report.electionIds.length > 0)
+        for (const [id, cvr] of electionIds)
+          if (!report.electionIds.includes(id))
+            throw new InputError(
+              cvr.file,
+              `${reader.recordName}[${cvr.index}]`,
+              `the CVR is for election ${JSON.stringify(id)}, the export describes ${report.electionIds.map((e) => JSON.stringify(e)).join(', ')}`,
+            );
       const cvrs = w.size - firstEntry;
-      const name = path.basename(file);
       await w.insertImport({
         id: importId,
         jurisdiction,
@@ -161,11 +184,11 @@ async function importFile(store: Store, file: string, options: ImportOptions): P
       });
       await w.append(event, { kind: 'event', jurisdiction: null, cvr_id: null, import_id: importId });
       await w.checkpoint(options.signer, now);
-      return { file, sha256, cvrs, firstEntry, logSize: w.size, derivedDefinition: derived };
+      return { file: exportPath, sha256, cvrs, firstEntry, logSize: w.size, derivedDefinition: derived };
     });
   } catch (e) {
     if (isUniqueViolation(e))
-      throw new InputError(file, undefined, await describeDuplicate(store, jurisdiction, ids));
+      throw new InputError(exportPath, undefined, await describeDuplicate(store, jurisdiction, ids));
     throw e;
   }
 }

@@ -11,17 +11,14 @@ import { Worker } from 'node:worker_threads';
 import { cvrProblem, type DefinitionIndex } from '../core/cvr/validate.js';
 import { encodeCvr } from '../core/entries.js';
 import { HASH_SIZE } from '../core/log/merkle.js';
-import { cdfTextToCvr } from '../formats/cdf/cdf-json-reader.js';
+import type { RawRecord } from '../formats/cvr-format.js';
 import { InputError } from '../formats/errors.js';
+import { type ImportFormat, readerFor } from '../formats/readers.js';
 import { nodeMerkleHasher } from '../platform/node-sha256.js';
-
-export interface RawCvr {
-  readonly index: number;
-  readonly text: string;
-}
 
 export interface PreparedCvr {
   readonly index: number;
+  readonly file: string;
   readonly id: string;
   /** The election the vendor record says it belongs to, when it says. */
   readonly electionId?: string;
@@ -30,19 +27,23 @@ export interface PreparedCvr {
 }
 
 export interface PrepareContext {
-  readonly file: string;
+  readonly format: ImportFormat;
+  /** The reader's conversion context (manifests and the like). */
+  readonly readerContext: unknown;
   readonly jurisdiction: string;
   readonly index: DefinitionIndex;
 }
 
 /** Prepares a batch; throws InputError naming the first bad record. Duplicate ids within the batch are the caller's. */
-export function prepareBatch(ctx: PrepareContext, batch: readonly RawCvr[]): PreparedCvr[] {
-  return batch.map(({ index, text }) => {
-    const { cvr, electionId } = cdfTextToCvr(ctx.file, index, text, ctx.jurisdiction);
+export function prepareBatch(ctx: PrepareContext, batch: readonly RawRecord[]): PreparedCvr[] {
+  const reader = readerFor(ctx.format);
+  return batch.map((raw) => {
+    const { index } = raw;
+    const { cvr, electionId } = reader.convert(ctx.readerContext, raw, ctx.jurisdiction);
     const problem = cvrProblem(cvr, ctx.index);
-    if (problem) throw new InputError(ctx.file, `CVR[${index}] (id ${cvr.id})`, problem);
+    if (problem) throw new InputError(raw.file, `${reader.recordName}[${index}] (id ${cvr.id})`, problem);
     const body = encodeCvr(cvr);
-    return { index, id: cvr.id, electionId, body, leafHash: nodeMerkleHasher.hashLeaf(body) };
+    return { index, file: raw.file, id: cvr.id, electionId, body, leafHash: nodeMerkleHasher.hashLeaf(body) };
   });
 }
 
@@ -50,6 +51,7 @@ export function prepareBatch(ctx: PrepareContext, batch: readonly RawCvr[]): Pre
 
 export interface PackedBatch {
   readonly indices: number[];
+  readonly files: string[];
   readonly ids: string[];
   readonly electionIds: (string | undefined)[];
   readonly offsets: Uint32Array;
@@ -68,6 +70,7 @@ export function packBatch(items: readonly PreparedCvr[]): PackedBatch {
   });
   return {
     indices: items.map((i) => i.index),
+    files: items.map((i) => i.file),
     ids: items.map((i) => i.id),
     electionIds: items.map((i) => i.electionId),
     offsets,
@@ -79,11 +82,19 @@ export function packBatch(items: readonly PreparedCvr[]): PackedBatch {
 export function unpackBatch(p: PackedBatch): PreparedCvr[] {
   return p.ids.map((id, i) => ({
     index: p.indices[i]!,
+    file: p.files[i]!,
     id,
     electionId: p.electionIds[i],
     body: p.bodies.subarray(p.offsets[i]!, p.offsets[i + 1]!),
     leafHash: p.hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE),
   }));
+}
+
+export interface WorkerInit {
+  readonly format: ImportFormat;
+  readonly readerContext: unknown;
+  readonly jurisdiction: string;
+  readonly definition: Uint8Array;
 }
 
 export type WorkerReply =
@@ -111,12 +122,12 @@ const WORKERS = Math.max(1, Math.min(2, availableParallelism()));
 
 /** Prepared CVRs in file order, in batches; the work happens on a worker thread when one is available. */
 export async function* prepareCvrs(
-  raw: AsyncIterable<RawCvr>,
-  ctx: { file: string; jurisdiction: string; definition: Uint8Array; index: DefinitionIndex },
+  raw: AsyncIterable<RawRecord>,
+  ctx: PrepareContext & { definition: Uint8Array },
 ): AsyncGenerator<PreparedCvr[]> {
   const script = process.env.TALLYPROOF_IMPORT_WORKERS === '0' ? undefined : workerScript();
   if (!script) {
-    let batch: RawCvr[] = [];
+    let batch: RawRecord[] = [];
     for await (const r of raw) {
       batch.push(r);
       if (batch.length >= BATCH) {
@@ -128,7 +139,12 @@ export async function* prepareCvrs(
     return;
   }
 
-  const workerData = { file: ctx.file, jurisdiction: ctx.jurisdiction, definition: ctx.definition };
+  const workerData: WorkerInit = {
+    format: ctx.format,
+    readerContext: ctx.readerContext,
+    jurisdiction: ctx.jurisdiction,
+    definition: ctx.definition,
+  };
   const workers = Array.from({ length: WORKERS }, () => new Worker(script, { workerData }));
   const waiting = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
   let failure: Error | undefined;
@@ -144,7 +160,7 @@ export async function* prepareCvrs(
     });
   }
   let nextId = 0;
-  const send = (batch: RawCvr[]): Promise<WorkerReply> => {
+  const send = (batch: RawRecord[]): Promise<WorkerReply> => {
     if (failure) return Promise.reject(failure);
     const id = nextId++;
     const p = new Promise<WorkerReply>((resolve, reject) => waiting.set(id, { resolve, reject }));
@@ -159,7 +175,7 @@ export async function* prepareCvrs(
   };
   const inFlight: Promise<WorkerReply>[] = [];
   try {
-    let batch: RawCvr[] = [];
+    let batch: RawRecord[] = [];
     for await (const r of raw) {
       batch.push(r);
       if (batch.length < BATCH) continue;

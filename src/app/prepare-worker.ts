@@ -2,20 +2,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { indexDefinition } from '../core/cvr/validate.js';
 import { loadElection } from '../core/election/load.js';
+import type { RawRecord } from '../formats/cvr-format.js';
 import { InputError } from '../formats/errors.js';
 import { nodeSha256 } from '../platform/node-sha256.js';
-import { packBatch, prepareBatch, type RawCvr, type WorkerReply } from './prepare-cvrs.js';
+import { packBatch, prepareBatch, type WorkerInit, type WorkerReply } from './prepare-cvrs.js';
 
-const { file, jurisdiction, definition } = workerData as {
-  file: string;
-  jurisdiction: string;
-  definition: Uint8Array;
-};
-const loaded = loadElection(definition, nodeSha256);
+const init = workerData as WorkerInit;
+const loaded = loadElection(init.definition, nodeSha256);
 if (!loaded.ok) throw new Error('the worker was given an invalid definition');
-const ctx = { file, jurisdiction, index: indexDefinition(loaded.value.election) };
+const ctx = { ...init, index: indexDefinition(loaded.value.election) };
 
-parentPort!.on('message', ({ id, batch }: { id: number; batch: RawCvr[] }) => {
+parentPort!.on('message', ({ id, batch }: { id: number; batch: RawRecord[] }) => {
   let reply: WorkerReply;
   try {
     const packed = packBatch(prepareBatch(ctx, batch));

@@ -212,7 +212,7 @@ for (const backend of backends()) {
           },
           'repeated-id.json',
         );
-        await expectRefused(repeated, /repeated-id\.json: CVR\[4\]: CVR id .* appears twice in this file/);
+        await expectRefused(repeated, /repeated-id\.json: CVR\[4\]: CVR id .* appears twice in this import/);
 
         const text = readFileSync(second, 'utf8');
         const truncated = path.join(election.dir, 'truncated.json');

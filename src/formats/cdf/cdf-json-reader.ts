@@ -166,19 +166,6 @@ export async function* readCdfCvrTexts(
   onHeader?.(header);
 }
 
-/** A CVR must belong to an election the report describes (when the report names any). */
-export function checkElectionIds(file: string, header: CdfHeader, seen: ReadonlyMap<string, number>): void {
-  if (header.elections.length === 0) return;
-  const known = new Set(header.elections.map((e) => e['@id']));
-  for (const [id, index] of seen)
-    if (!known.has(id))
-      throw new InputError(
-        file,
-        `CVR[${index}]`,
-        `the CVR is for election ${JSON.stringify(id)}, the report describes ${[...known].map((k) => JSON.stringify(k)).join(', ')}`,
-      );
-}
-
 /** One CVR's text to the normalised model; InputError with the record and reason when it is not a valid CDF CVR. */
 export function cdfTextToCvr(
   file: string,

@@ -6,15 +6,10 @@
 
 import { utf8 } from '../../core/bytes.js';
 import type { Election } from '../../core/election/schema.js';
+import type { DerivedDefinition } from '../cvr-format.js';
 import { InputError } from '../errors.js';
 import { readCdfHeader } from './cdf-json-reader.js';
 import type { CdfCvr } from './cdf-schema.js';
-
-export interface DerivedDefinition {
-  readonly bytes: Uint8Array;
-  readonly election: Election;
-  readonly notes: string[];
-}
 
 interface Seen {
   maxRank: Map<string, number>;
@@ -138,5 +133,5 @@ export async function deriveDefinitionFromCdf(file: string): Promise<DerivedDefi
   notes.unshift(
     `derived from the report's Election: ${contests.length} contests, ${precinctIds.size} precincts, ${seen.styles.size} ballot styles`,
   );
-  return { bytes: utf8(`${JSON.stringify(election, null, 2)}\n`), election, notes };
+  return { bytes: utf8(`${JSON.stringify(election, null, 2)}\n`), notes };
 }

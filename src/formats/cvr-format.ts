@@ -1,0 +1,50 @@
+/**
+ * What every vendor reader provides, so the import pipeline (hashing, workers, validation, logging) is one
+ * piece of code for all formats. A reader splits its export into raw records on the reading thread and
+ * converts each record to the one Cvr model on any thread, with only plain data (its context) to go on.
+ */
+import type { Cvr } from '../core/cvr/model.js';
+
+export interface RawRecord {
+  /** Index of the record within its file, for messages (`CVR[12]`, `Sessions[12]`). */
+  readonly index: number;
+  /** The file the record came from. */
+  readonly file: string;
+  readonly text: string;
+}
+
+export interface ConvertedCvr {
+  readonly cvr: Cvr;
+  /** The election the vendor record says it belongs to, when it says. */
+  readonly electionId?: string;
+}
+
+export interface DerivedDefinition {
+  readonly bytes: Uint8Array;
+  readonly notes: string[];
+}
+
+/** Filled in by a reader as it reads; checked by the importer once every record is in. */
+export interface ReadReport {
+  /** Elections the export describes; every record naming an election must name one of these. */
+  electionIds?: string[];
+}
+
+export interface CvrFormatReader<Ctx> {
+  readonly name: string;
+  /** How a record is named in messages: `CVR` → `CVR[12]`. */
+  readonly recordName: string;
+  /** The files that make up the export at `path`, hashed together as the import's identity. */
+  files(path: string): Promise<string[]>;
+  /** What conversion needs besides the record (manifests and the like): plain, structured-cloneable data. */
+  context(path: string): Promise<Ctx>;
+  records(
+    path: string,
+    ctx: Ctx,
+    report: ReadReport,
+    onBytes?: (n: number) => void,
+  ): AsyncGenerator<RawRecord>;
+  convert(ctx: Ctx, raw: RawRecord, jurisdiction: string): ConvertedCvr;
+  /** A definition derived from the export itself, for offices that load none. */
+  derive(path: string, ctx: Ctx): Promise<DerivedDefinition>;
+}

@@ -1,0 +1,59 @@
+/** The parts of a Dominion Democracy Suite CVR export (JSON) that Tallyproof reads; other fields pass. */
+import { z } from 'zod';
+
+const Id = z.number().int();
+
+export const manifestSchema = <T extends z.ZodType>(item: T) => z.looseObject({ List: z.array(item) });
+
+export const DominionCandidateSchema = z.looseObject({
+  Description: z.string(),
+  Id,
+  ContestId: Id,
+  Type: z.string().optional(),
+});
+export const DominionContestSchema = z.looseObject({
+  Description: z.string(),
+  Id,
+  DistrictId: Id.optional(),
+  VoteFor: z.number().int().min(1),
+  NumOfRanks: z.number().int().min(0).default(0),
+});
+export const DominionPrecinctPortionSchema = z.looseObject({
+  Description: z.string(),
+  Id,
+  PrecinctId: Id.optional(),
+});
+export const DominionNamedSchema = z.looseObject({ Description: z.string(), Id });
+export const DominionElectionEventSchema = z.looseObject({
+  Description: z.string().optional(),
+  Jurisdiction: z.string().optional(),
+  ElectionDate: z.string().optional(),
+});
+
+const MarkSchema = z.looseObject({
+  CandidateId: Id,
+  Rank: z.number().int().min(0).optional(),
+  IsAmbiguous: z.boolean().optional(),
+  IsVote: z.boolean().optional(),
+});
+const ContestSchema = z.looseObject({ Id, Marks: z.array(MarkSchema).default([]) });
+const CardSchema = z.looseObject({ Contests: z.array(ContestSchema).default([]) });
+const SnapshotSchema = z.looseObject({
+  PrecinctPortionId: Id.optional(),
+  BallotTypeId: Id.optional(),
+  IsCurrent: z.boolean().optional(),
+  Cards: z.array(CardSchema).optional(),
+  /** Older exports put the contests straight on the snapshot. */
+  Contests: z.array(ContestSchema).optional(),
+});
+export type DominionSnapshot = z.infer<typeof SnapshotSchema>;
+
+export const DominionSessionSchema = z.looseObject({
+  TabulatorId: Id,
+  BatchId: Id,
+  RecordId: z.union([Id, z.string().min(1)]),
+  CountingGroupId: Id.optional(),
+  Original: SnapshotSchema,
+  Modified: SnapshotSchema.optional(),
+});
+export type DominionSession = z.infer<typeof DominionSessionSchema>;
