@@ -6,11 +6,12 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { indexNames } from '../core/cvr/resolve.js';
 import { indexDefinition } from '../core/cvr/validate.js';
 import type { LoadedElection } from '../core/election/load.js';
 import { encodeEvent } from '../core/entries.js';
 import { type Signer, verifierKeyText } from '../core/log/note.js';
-import type { ReadReport } from '../formats/cvr-format.js';
+import type { ReaderOptions, ReadReport } from '../formats/cvr-format.js';
 import { InputError } from '../formats/errors.js';
 import { type ImportFormat, readerFor } from '../formats/readers.js';
 import { WrongKeyError } from '../store/ledger-writer.js';
@@ -25,6 +26,8 @@ export interface ImportOptions {
   readonly format: ImportFormat;
   readonly signer: Signer;
   readonly jurisdiction?: string;
+  /** Column layout and labels, for formats that need them (ES&S). */
+  readonly readerOptions?: ReaderOptions;
   readonly now: () => string;
   /** Messages for the person running the import (derived definitions and the like). */
   readonly inform?: (message: string) => void;
@@ -102,7 +105,7 @@ async function importFile(store: Store, exportPath: string, options: ImportOptio
       undefined,
       `already imported (import #${previous.id} of ${previous.file_name} at ${previous.imported_at}); nothing was stored`,
     );
-  const readerContext = await reader.context(exportPath);
+  const readerContext = await reader.context(exportPath, options.readerOptions ?? {});
 
   const stored = await store.election();
   let election: LoadedElection;
@@ -138,6 +141,7 @@ async function importFile(store: Store, exportPath: string, options: ImportOptio
         readerContext,
         jurisdiction,
         index,
+        names: indexNames(election.election),
         definition: election.bytes,
       });
       for await (const batch of prepared)

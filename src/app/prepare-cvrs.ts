@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { type NameIndex, resolveNames } from '../core/cvr/resolve.js';
 import { cvrProblem, type DefinitionIndex } from '../core/cvr/validate.js';
 import { encodeCvr } from '../core/entries.js';
 import { HASH_SIZE } from '../core/log/merkle.js';
@@ -32,6 +33,7 @@ export interface PrepareContext {
   readonly readerContext: unknown;
   readonly jurisdiction: string;
   readonly index: DefinitionIndex;
+  readonly names: NameIndex;
 }
 
 /** Prepares a batch; throws InputError naming the first bad record. Duplicate ids within the batch are the caller's. */
@@ -39,7 +41,9 @@ export function prepareBatch(ctx: PrepareContext, batch: readonly RawRecord[]): 
   const reader = readerFor(ctx.format);
   return batch.map((raw) => {
     const { index } = raw;
-    const { cvr, electionId } = reader.convert(ctx.readerContext, raw, ctx.jurisdiction);
+    const converted = reader.convert(ctx.readerContext, raw, ctx.jurisdiction);
+    const cvr = resolveNames(converted.cvr, ctx.names, ctx.index);
+    const electionId = converted.electionId;
     const problem = cvrProblem(cvr, ctx.index);
     if (problem) throw new InputError(raw.file, `${reader.recordName}[${index}] (id ${cvr.id})`, problem);
     const body = encodeCvr(cvr);

@@ -1,5 +1,6 @@
 /** Worker thread: prepares batches of CVR texts (see prepare-cvrs.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
+import { indexNames } from '../core/cvr/resolve.js';
 import { indexDefinition } from '../core/cvr/validate.js';
 import { loadElection } from '../core/election/load.js';
 import type { RawRecord } from '../formats/cvr-format.js';
@@ -10,7 +11,11 @@ import { packBatch, prepareBatch, type WorkerInit, type WorkerReply } from './pr
 const init = workerData as WorkerInit;
 const loaded = loadElection(init.definition, nodeSha256);
 if (!loaded.ok) throw new Error('the worker was given an invalid definition');
-const ctx = { ...init, index: indexDefinition(loaded.value.election) };
+const ctx = {
+  ...init,
+  index: indexDefinition(loaded.value.election),
+  names: indexNames(loaded.value.election),
+};
 
 parentPort!.on('message', ({ id, batch }: { id: number; batch: RawRecord[] }) => {
   let reply: WorkerReply;

@@ -29,7 +29,7 @@ export function canonicalCvrJson(cvr: Cvr): string {
     return String(n);
   };
   // Keys in sorted order: ballotStyle, batch, contests, countingGroup, id, imprintedId, jurisdiction,
-  // position, precinct, t, tabulator, v; contest: contest, marks; mark: choice, rank, writeIn.
+  // position, precinct, t, tabulator, v; contest: contest, marks, overvotedRanks; mark: choice, rank, writeIn.
   let out = '{';
   if (c.ballotStyle !== undefined) out += `"ballotStyle":${str(c.ballotStyle)},`;
   if (c.batch !== undefined) out += `"batch":${str(c.batch)},`;
@@ -44,7 +44,9 @@ export function canonicalCvrJson(cvr: Cvr): string {
       if (m.writeIn !== undefined) out += `,"writeIn":${str(m.writeIn)}`;
       out += '}';
     }
-    out += ']}';
+    out += ']';
+    if (k.overvotedRanks !== undefined) out += `,"overvotedRanks":[${k.overvotedRanks.map(int).join(',')}]`;
+    out += '}';
   }
   out += '],';
   if (c.countingGroup !== undefined) out += `"countingGroup":${str(c.countingGroup)},`;

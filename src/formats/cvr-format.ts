@@ -30,14 +30,27 @@ export interface ReadReport {
   electionIds?: string[];
 }
 
+/** Layout options for formats that need them (ES&S columns and labels), as `import` flags give them. */
+export interface ReaderOptions {
+  readonly contest?: string;
+  readonly firstVoteColumn?: number;
+  readonly firstVoteRow?: number;
+  readonly idColumn?: number;
+  readonly precinctColumn?: number;
+  readonly batchColumn?: number;
+  readonly overvoteLabel?: string;
+  readonly undervoteLabel?: string;
+  readonly overvoteDelimiter?: string;
+}
+
 export interface CvrFormatReader<Ctx> {
   readonly name: string;
   /** How a record is named in messages: `CVR` → `CVR[12]`. */
   readonly recordName: string;
   /** The files that make up the export at `path`, hashed together as the import's identity. */
   files(path: string): Promise<string[]>;
-  /** What conversion needs besides the record (manifests and the like): plain, structured-cloneable data. */
-  context(path: string): Promise<Ctx>;
+  /** What conversion needs besides the record (manifests, column layout): plain, structured-cloneable data. */
+  context(path: string, options: ReaderOptions): Promise<Ctx>;
   records(
     path: string,
     ctx: Ctx,

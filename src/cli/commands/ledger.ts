@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { IMPORT_FORMATS, type ImportFormat, importFiles } from '../../app/import-cvrs.js';
 import { readSignerKey } from '../../app/keys.js';
 import { loadElectionFile } from '../../app/load-election.js';
+import type { ReaderOptions } from '../../formats/cvr-format.js';
 import { CliFailure, inform, printJson, progress, say } from '../output.js';
 import { type StoreFlags, withStore, withStoreOptions } from '../store-options.js';
 
@@ -44,12 +45,26 @@ export function registerLedgerCommands(program: Command): void {
     .requiredOption('--key <file>', "the log's signing key")
     .requiredOption('--format <format>', `export format: ${IMPORT_FORMATS.join(', ')}`)
     .option('--jurisdiction <id>', 'jurisdiction the CVRs belong to (default: the only one)')
+    .option('--contest <id>', 'ES&S: the contest the vote columns belong to (default: from the header)')
+    .option(
+      '--first-vote-column <n>',
+      'ES&S: 1-based column of the first rank (default: the first "Choice"/"Rank" header)',
+      Number,
+    )
+    .option('--first-vote-row <n>', 'ES&S: 1-based row of the first ballot (default 2)', Number)
+    .option('--id-column <n>', 'ES&S: 1-based column of the CVR id (default: "Cast Vote Record")', Number)
+    .option('--precinct-column <n>', 'ES&S: 1-based column of the precinct (default: "Precinct")', Number)
+    .option('--batch-column <n>', 'ES&S: 1-based column of the batch', Number)
+    .option('--overvote-label <text>', 'ES&S: cell text for an overvote (default "overvote")')
+    .option('--undervote-label <text>', 'ES&S: cell text for a skipped rank (default "undervote")')
+    .option('--overvote-delimiter <text>', 'ES&S: separator of several names in one cell')
     .option('--json', 'machine-readable output')
-    .argument('<files...>', 'CVR export files')
+    .argument('<files...>', 'CVR exports: files, or folders where the vendor writes one (Dominion)')
     .action(
       async (
         files: string[],
-        o: StoreFlags & { key: string; format: string; jurisdiction?: string; json?: boolean },
+        o: StoreFlags &
+          ReaderOptions & { key: string; format: string; jurisdiction?: string; json?: boolean },
       ) => {
         if (!(IMPORT_FORMATS as readonly string[]).includes(o.format))
           throw new CliFailure(`unknown format ${o.format}; supported: ${IMPORT_FORMATS.join(', ')}`);
@@ -63,6 +78,7 @@ export function registerLedgerCommands(program: Command): void {
                 format: o.format as ImportFormat,
                 signer,
                 jurisdiction: o.jurisdiction,
+                readerOptions: o,
                 now,
                 inform,
                 onFileStart: (file, bytes) => bar.start(bytes, `importing ${file}`),

@@ -19,6 +19,11 @@ export const CvrContestSchema = z
     contest: Text,
     /** Every indicated mark; none = the contest was on the ballot and left blank. */
     marks: z.array(MarkSchema),
+    /**
+     * Ranks at which the vendor records an overvote without naming the choices (ES&S `overvote` cells).
+     * For a contest that is not ranked, [1] stands for the contest.
+     */
+    overvotedRanks: z.array(z.number().int().min(1)).optional(),
   })
   .strict();
 
@@ -56,9 +61,18 @@ const isSorted = <T>(items: readonly T[], cmp: (a: T, b: T) => number) => {
 
 /** Contests sorted by id and marks by (rank, choice): the order the canonical encoding commits to. */
 export function normalizeCvr(cvr: Cvr): Cvr {
-  if (isSorted(cvr.contests, byContest) && cvr.contests.every((c) => isSorted(c.marks, byMark))) return cvr;
+  const sortedRanks = (r: readonly number[] | undefined) => !r || isSorted(r, (a, b) => a - b);
+  if (
+    isSorted(cvr.contests, byContest) &&
+    cvr.contests.every((c) => isSorted(c.marks, byMark) && sortedRanks(c.overvotedRanks))
+  )
+    return cvr;
   const contests = cvr.contests
-    .map((c) => ({ contest: c.contest, marks: [...c.marks].sort(byMark) }))
+    .map((c) => ({
+      contest: c.contest,
+      marks: [...c.marks].sort(byMark),
+      ...(c.overvotedRanks ? { overvotedRanks: [...c.overvotedRanks].sort((a, b) => a - b) } : {}),
+    }))
     .sort(byContest);
   return { ...cvr, contests };
 }

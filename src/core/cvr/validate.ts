@@ -48,6 +48,10 @@ export function cvrProblem(cvr: Cvr, index: DefinitionIndex): string | null {
     if (seen.has(c.contest)) return `contest ${q(c.contest)} appears twice`;
     seen.add(c.contest);
     const { contest, choices } = entry;
+    for (const r of c.overvotedRanks ?? []) {
+      const limit = contest.type === 'ranked' ? contest.maxRankings : 1;
+      if (r > limit) return `contest ${q(c.contest)}: an overvote at rank ${r}, the contest allows ${limit}`;
+    }
     const marked = new Set<string>();
     for (const m of c.marks) {
       if (!choices.has(m.choice))

@@ -9,12 +9,20 @@ export interface ContestVoteSummary {
   readonly undervotes: number;
 }
 
-export function summarizeMarks(contest: Contest, marks: readonly Mark[]): ContestVoteSummary {
+export function summarizeMarks(
+  contest: Contest,
+  marks: readonly Mark[],
+  overvotedRanks: readonly number[] = [],
+): ContestVoteSummary {
+  const unnamedOvervote = overvotedRanks.includes(1);
   if (contest.type === 'ranked') {
     const firstRank = marks.filter((m) => m.rank === 1).length;
-    return { overvoted: firstRank > 1, undervotes: marks.length === 0 ? 1 : 0 };
+    return {
+      overvoted: firstRank > 1 || unnamedOvervote,
+      undervotes: marks.length === 0 && overvotedRanks.length === 0 ? 1 : 0,
+    };
   }
   const allowed = votesAllowedOf(contest);
-  const overvoted = marks.length > allowed;
+  const overvoted = marks.length > allowed || unnamedOvervote;
   return { overvoted, undervotes: overvoted ? 0 : allowed - marks.length };
 }

@@ -89,8 +89,8 @@ export class PluralityTally {
     for (const cc of cvr.contests) {
       const acc = this.totals.get(cc.contest);
       if (!acc) continue; // ranked, or not in the definition (validation refuses those before tabulation)
-      count(acc, cc.marks);
-      if (group) count(group.get(cc.contest)!, cc.marks);
+      count(acc, cc);
+      if (group) count(group.get(cc.contest)!, cc);
     }
   }
 
@@ -105,9 +105,9 @@ export class PluralityTally {
   }
 }
 
-function count(acc: Accumulator, marks: Cvr['contests'][number]['marks']): void {
+function count(acc: Accumulator, { marks, overvotedRanks }: Cvr['contests'][number]): void {
   acc.ballots++;
-  const s = summarizeMarks(acc.contest, marks);
+  const s = summarizeMarks(acc.contest, marks, overvotedRanks);
   if (s.overvoted) {
     acc.overvotes += votesAllowedOf(acc.contest);
     return;
