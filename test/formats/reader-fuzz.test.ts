@@ -104,3 +104,17 @@ describeWithShared(
     });
   },
 );
+
+describeWithShared('ES&S reader fuzz', 'conformance/rctab/_shared/simple_ess_cvr.xlsx', (source) => {
+  it('mutated workbooks are imported whole or refused as bad input', async () => {
+    await fuzz(
+      'ess',
+      () => {
+        const file = path.join(tempDir(), 'ess.xlsx');
+        cpSync(source, file);
+        return { target: file, mutateFile: file };
+      },
+      40,
+    );
+  });
+});
