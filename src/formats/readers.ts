@@ -1,16 +1,19 @@
 /** Every CVR export format Tallyproof reads, by the name `import --format` takes. */
 import { cdfFormat } from './cdf/cdf-format.js';
+import { clearBallotFormat } from './clearballot/clearballot-format.js';
 import type { CvrFormatReader } from './cvr-format.js';
 import { dominionFormat } from './dominion/dominion-format.js';
 import { essFormat } from './ess/ess-format.js';
 
-const READERS: Record<string, CvrFormatReader<unknown>> = {
+const READERS = {
   cdf: cdfFormat,
   dominion: dominionFormat,
   ess: essFormat,
-};
+  clearballot: clearBallotFormat,
+} as const;
 
-export const IMPORT_FORMATS = ['cdf', 'dominion', 'ess'] as const;
-export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+export type ImportFormat = keyof typeof READERS;
+export const IMPORT_FORMATS = Object.keys(READERS) as ImportFormat[];
 
-export const readerFor = (format: ImportFormat): CvrFormatReader<unknown> => READERS[format]!;
+export const readerFor = (format: ImportFormat): CvrFormatReader<unknown> =>
+  READERS[format] as CvrFormatReader<unknown>;

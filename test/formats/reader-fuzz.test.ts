@@ -118,3 +118,21 @@ describeWithShared('ES&S reader fuzz', 'conformance/rctab/_shared/simple_ess_cvr
     );
   });
 });
+
+describeWithShared(
+  'Clear Ballot reader fuzz',
+  'conformance/rctab/clear_ballot_kansas_primary/clear_ballot_kansas_primary.cvr.csv',
+  (source) => {
+    it('mutated exports are imported whole or refused as bad input', async () => {
+      await fuzz(
+        'clearballot',
+        () => {
+          const file = path.join(tempDir(), 'cb.csv');
+          cpSync(source, file);
+          return { target: file, mutateFile: file };
+        },
+        40,
+      );
+    });
+  },
+);

@@ -14,6 +14,7 @@ import type { Mark } from '../../core/cvr/model.js';
 import type { Election } from '../../core/election/schema.js';
 import type { ConvertedCvr, CvrFormatReader, RawRecord, ReaderOptions } from '../cvr-format.js';
 import { InputError } from '../errors.js';
+import { checkZip } from '../zip-check.js';
 
 export interface EssContext {
   readonly file: string;
@@ -66,6 +67,7 @@ async function* rows(
     return;
   }
   const size = (await stat(file)).size;
+  await checkZip(file);
   try {
     const workbook = new ExcelJS.stream.xlsx.WorkbookReader(file, {
       sharedStrings: 'cache',

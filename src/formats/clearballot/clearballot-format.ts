@@ -1,0 +1,211 @@
+/**
+ * Clear Ballot ClearVote CVR export (CSV): one row per ballot, `RowNumber, BoxID, BoxPosition, BallotID,
+ * PrecinctID, BallotStyleID, …, ScanComputerName, …` and one column per choice (and rank) headed
+ * `Choice_<n>_<m>:<Contest>:[<Rank>:]Vote For <N>:<Choice>:<Party>`, holding 1 where marked.
+ * Contests and choices are named, and resolved to the definition's ids by name.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { parse } from 'csv-parse';
+import { utf8 } from '../../core/bytes.js';
+import type { Mark } from '../../core/cvr/model.js';
+import type { Election } from '../../core/election/schema.js';
+import type { ConvertedCvr, CvrFormatReader, RawRecord } from '../cvr-format.js';
+import { InputError } from '../errors.js';
+
+interface ChoiceColumn {
+  readonly column: number;
+  readonly contest: string;
+  readonly rank?: number;
+  readonly voteFor: number;
+  readonly choice: string;
+}
+
+export interface ClearBallotContext {
+  readonly choices: ChoiceColumn[];
+  /** Fixed columns by header name → 0-based column. */
+  readonly fixed: Record<string, number>;
+}
+
+const FIXED = [
+  'RowNumber',
+  'BoxID',
+  'BoxPosition',
+  'BallotID',
+  'PrecinctID',
+  'BallotStyleID',
+  'ScanComputerName',
+];
+
+async function* csvRows(
+  file: string,
+  onBytes?: (n: number) => void,
+): AsyncGenerator<{ line: number; cells: string[] }> {
+  const stream = createReadStream(file);
+  if (onBytes) stream.on('data', (c) => onBytes((c as Buffer).length));
+  let line = 0;
+  try {
+    for await (const cells of stream.pipe(parse({ bom: true, skip_empty_lines: true })) as AsyncIterable<
+      string[]
+    >)
+      yield { line: ++line, cells };
+  } catch (e) {
+    throw new InputError(file, `line ${line + 1}`, `not valid CSV: ${(e as Error).message}`);
+  } finally {
+    stream.destroy();
+  }
+}
+
+export function parseChoiceHeader(header: string, column: number): ChoiceColumn | undefined {
+  if (!header.startsWith('Choice_')) return undefined;
+  const parts = header.split(':');
+  // Choice_n_m : contest : [rank :] Vote For N : choice : party — contest and choice may hold ':' only at the ends we can't split.
+  const voteForAt = parts.findIndex((p, i) => i >= 2 && /^Vote For \d+$/i.test(p.trim()));
+  if (voteForAt < 2 || voteForAt + 1 >= parts.length) return undefined;
+  const rankPart = parts[voteForAt - 1]!;
+  const ranked = voteForAt >= 3 && /^\d+$/.test(rankPart.trim());
+  const contest = parts
+    .slice(1, ranked ? voteForAt - 1 : voteForAt)
+    .join(':')
+    .trim();
+  const choice = parts
+    .slice(voteForAt + 1, parts.length > voteForAt + 2 ? -1 : undefined)
+    .join(':')
+    .trim();
+  const voteFor = Number(/\d+/.exec(parts[voteForAt]!)![0]);
+  return { column, contest, ...(ranked ? { rank: Number(rankPart) } : {}), voteFor, choice };
+}
+
+export function clearBallotRowToCvr(
+  ctx: ClearBallotContext,
+  raw: RawRecord,
+  jurisdiction: string,
+): ConvertedCvr {
+  const cells = JSON.parse(raw.text) as string[];
+  const at = (name: string) => {
+    const i = ctx.fixed[name];
+    const v = i === undefined ? undefined : cells[i]?.trim();
+    return v ? v : undefined;
+  };
+  const contests = new Map<string, Mark[]>();
+  for (const c of ctx.choices) {
+    const v = cells[c.column]?.trim();
+    if (v === undefined || v === '') continue; // not on this ballot
+    const marks = contests.get(c.contest) ?? [];
+    contests.set(c.contest, marks);
+    if (!/^\d+$/.test(v))
+      throw new InputError(
+        raw.file,
+        `line ${raw.index}`,
+        `column ${c.column + 1} holds ${JSON.stringify(v)}, not a mark count`,
+      );
+    if (Number(v) > 0) marks.push({ choice: c.choice, ...(c.rank !== undefined ? { rank: c.rank } : {}) });
+  }
+  const id = at('BallotID') ?? at('RowNumber');
+  if (!id) throw new InputError(raw.file, `line ${raw.index}`, 'no BallotID or RowNumber');
+  const position = at('BoxPosition');
+  return {
+    cvr: {
+      jurisdiction,
+      id,
+      ...(at('ScanComputerName') ? { tabulator: at('ScanComputerName') } : {}),
+      ...(at('BoxID') ? { batch: at('BoxID') } : {}),
+      ...(position && /^\d+$/.test(position) ? { position: Number(position) } : {}),
+      ...(at('PrecinctID') ? { precinct: at('PrecinctID') } : {}),
+      ...(at('BallotStyleID') ? { ballotStyle: at('BallotStyleID') } : {}),
+      contests: [...contests.entries()].map(([contest, marks]) => ({ contest, marks })),
+    },
+  };
+}
+
+export const clearBallotFormat: CvrFormatReader<ClearBallotContext> = {
+  name: 'clearballot',
+  recordName: 'line',
+  async files(p) {
+    const s = await stat(p).catch(() => undefined);
+    if (!s?.isFile())
+      throw new InputError(p, undefined, 'no such file (a Clear Ballot import is one CSV file)');
+    return [p];
+  },
+  async context(p) {
+    for await (const { cells } of csvRows(p)) {
+      const choices = cells.flatMap((h, i) => parseChoiceHeader(h, i) ?? []);
+      if (choices.length === 0)
+        throw new InputError(p, 'line 1', 'no Choice_… columns: not a Clear Ballot CVR export');
+      if (!cells.includes('BallotID') && !cells.includes('RowNumber'))
+        throw new InputError(
+          p,
+          'line 1',
+          'neither a BallotID nor a RowNumber column: not a Clear Ballot CVR export',
+        );
+      return {
+        choices,
+        fixed: Object.fromEntries(
+          FIXED.flatMap((name) => (cells.includes(name) ? [[name, cells.indexOf(name)]] : [])),
+        ),
+      };
+    }
+    throw new InputError(p, undefined, 'the file is empty');
+  },
+  async *records(p, _ctx, _report, onBytes) {
+    for await (const { line, cells } of csvRows(p, onBytes))
+      if (line > 1) yield { index: line, file: p, text: JSON.stringify(cells) };
+  },
+  convert: clearBallotRowToCvr,
+  async derive(p, ctx) {
+    const precincts = new Set<string>();
+    const styles = new Set<string>();
+    for await (const raw of clearBallotFormat.records(p, ctx, {})) {
+      const { cvr } = clearBallotRowToCvr(ctx, raw, 'jurisdiction');
+      if (cvr.precinct) precincts.add(cvr.precinct);
+      if (cvr.ballotStyle) styles.add(cvr.ballotStyle);
+    }
+    const contests = new Map<string, { voteFor: number; maxRank: number; choices: string[] }>();
+    for (const c of ctx.choices) {
+      const entry = contests.get(c.contest) ?? { voteFor: c.voteFor, maxRank: 0, choices: [] };
+      contests.set(c.contest, entry);
+      entry.maxRank = Math.max(entry.maxRank, c.rank ?? 0);
+      if (!entry.choices.includes(c.choice)) entry.choices.push(c.choice);
+    }
+    const election: Election = {
+      format: 'tallyproof-election/1',
+      id: 'election',
+      title: 'Election',
+      date: '1970-01-01',
+      jurisdictions: [{ id: 'jurisdiction', name: 'Jurisdiction' }],
+      parties: [],
+      districts: [],
+      precincts: [...precincts]
+        .sort()
+        .map((id) => ({ id, name: id, jurisdiction: 'jurisdiction', districts: [], splits: [] })),
+      ballotStyles: [...styles].sort().map((id) => ({ id, precincts: [], districts: [] })),
+      contests: [...contests.entries()].map(([name, c]) => {
+        const candidates = c.choices.map((n) => ({ id: n, name: n }));
+        return c.maxRank > 0
+          ? {
+              type: 'ranked' as const,
+              id: name,
+              title: name,
+              seats: c.voteFor,
+              maxRankings: c.maxRank,
+              candidates,
+            }
+          : {
+              type: 'candidate' as const,
+              id: name,
+              title: name,
+              seats: c.voteFor,
+              votesAllowed: c.voteFor,
+              candidates,
+            };
+      }),
+    };
+    return {
+      bytes: utf8(`${JSON.stringify(election, null, 2)}\n`),
+      notes: [
+        `derived from the Clear Ballot column headers and rows: ${contests.size} contests, ${precincts.size} precincts, ${styles.size} ballot styles`,
+        'no election date in a Clear Ballot export: recorded as 1970-01-01',
+      ],
+    };
+  },
+};

@@ -1,0 +1,134 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { importFiles } from '../../src/app/import-cvrs.js';
+import { tallyStore } from '../../src/app/tally.js';
+import type { Cvr } from '../../src/core/cvr/model.js';
+import { decodeEntry } from '../../src/core/entries.js';
+import { parseChoiceHeader } from '../../src/formats/clearballot/clearballot-format.js';
+import { Store } from '../../src/store/store.js';
+import { now, testKeys } from '../support/fixtures.js';
+import { describeWithShared } from '../support/shared.js';
+import { tempDir } from '../support/stores.js';
+
+async function importClearBallot(file: string) {
+  const store = await Store.open({ sqlitePath: path.join(tempDir(), 's.db') });
+  try {
+    const [r] = await importFiles(store, [file], { format: 'clearballot', signer: testKeys().signer, now });
+    const cvrs: Cvr[] = [];
+    for await (const rows of store.entries(0, await store.logSize()))
+      for (const row of rows) {
+        const d = decodeEntry(row.body);
+        if (d.ok && d.value.kind === 'cvr') cvrs.push(d.value.cvr);
+      }
+    return { summary: r!, cvrs, tally: (await tallyStore(store)).tally };
+  } finally {
+    await store.close();
+  }
+}
+
+it('reads choice headers with and without ranks', () => {
+  expect(parseChoiceHeader('Choice_3_1:Democratic Primary:2:Vote For 1:Cory Booker:Democratic', 7)).toEqual({
+    column: 7,
+    contest: 'Democratic Primary',
+    rank: 2,
+    voteFor: 1,
+    choice: 'Cory Booker',
+  });
+  expect(parseChoiceHeader('Choice_1_1:City Council:Vote For 2:Smith, Jane:NP', 9)).toEqual({
+    column: 9,
+    contest: 'City Council',
+    voteFor: 2,
+    choice: 'Smith, Jane',
+  });
+  expect(parseChoiceHeader('BallotID', 1)).toBeUndefined();
+});
+
+it('imports plurality, vote-for-N and absent contests, with quoted commas in names', async () => {
+  const file = path.join(tempDir(), 'cb.csv');
+  const header = [
+    'RowNumber',
+    'BoxID',
+    'BoxPosition',
+    'BallotID',
+    'PrecinctID',
+    'BallotStyleID',
+    'ScanComputerName',
+    '"Choice_1_1:City Council:Vote For 2:Smith, Jane:NP"',
+    '"Choice_2_1:City Council:Vote For 2:Doe, John:NP"',
+    '"Choice_3_1:City Council:Vote For 2:Roe, Rick:NP"',
+    'Choice_4_1:Measure 1:Vote For 1:Yes:',
+    'Choice_5_1:Measure 1:Vote For 1:No:',
+  ].join(',');
+  writeFileSync(
+    file,
+    [
+      header,
+      '1,B-1,1,B-1+1,P1,S1,SC1,1,1,0,1,0',
+      '2,B-1,2,B-1+2,P1,S1,SC1,1,1,1,,',
+      '3,B-2,1,B-2+1,P2,S1,SC2,0,0,0,0,0',
+    ].join('\n'),
+  );
+  const { cvrs, tally } = await importClearBallot(file);
+  expect(
+    cvrs.map((c) => [
+      c.id,
+      c.batch,
+      c.position,
+      c.tabulator,
+      c.contests.map((x) => [x.contest, x.marks.length]),
+    ]),
+  ).toEqual([
+    [
+      'B-1+1',
+      'B-1',
+      1,
+      'SC1',
+      [
+        ['City Council', 2],
+        ['Measure 1', 1],
+      ],
+    ],
+    ['B-1+2', 'B-1', 2, 'SC1', [['City Council', 3]]],
+    [
+      'B-2+1',
+      'B-2',
+      1,
+      'SC2',
+      [
+        ['City Council', 0],
+        ['Measure 1', 0],
+      ],
+    ],
+  ]);
+  expect(tally.contests[0]).toMatchObject({
+    name: 'City Council',
+    results: { 'Smith, Jane': 1, 'Doe, John': 1, 'Roe, Rick': 0 },
+    overvotes: 2,
+    undervotes: 2,
+    ballots: 3,
+  });
+  expect(tally.contests[1]).toMatchObject({
+    name: 'Measure 1',
+    results: { Yes: 1, No: 0 },
+    undervotes: 1,
+    ballots: 2,
+  });
+});
+
+describeWithShared('Clear Ballot RCTab case', 'conformance/rctab/clear_ballot_kansas_primary', (dir) => {
+  it('holds the ballots RCTab counted, ranked', async () => {
+    const expected = JSON.parse(
+      readFileSync(path.join(dir, 'clear_ballot_kansas_primary_expected_detailed_report.json'), 'utf8'),
+    );
+    const { summary, cvrs } = await importClearBallot(path.join(dir, 'clear_ballot_kansas_primary.cvr.csv'));
+    expect(summary.cvrs).toBe(Number(expected.summary.totalNumBallots));
+    expect(cvrs[0]!.contests[0]!.marks.map((m) => [m.rank, m.choice])).toEqual([
+      [1, 'Amy Klobuchar'],
+      [2, 'Julian Castro'],
+      [3, 'Tulsi Gabbard'],
+      [4, 'Joe Biden'],
+      [5, 'Steven Bullock'],
+    ]);
+  });
+});
