@@ -4,12 +4,14 @@ import { clearBallotFormat } from './clearballot/clearballot-format.js';
 import type { CvrFormatReader } from './cvr-format.js';
 import { dominionFormat } from './dominion/dominion-format.js';
 import { essFormat } from './ess/ess-format.js';
+import { hartFormat } from './hart/hart-format.js';
 
 const READERS = {
   cdf: cdfFormat,
   dominion: dominionFormat,
   ess: essFormat,
   clearballot: clearBallotFormat,
+  hart: hartFormat,
 } as const;
 
 export type ImportFormat = keyof typeof READERS;

@@ -1,0 +1,188 @@
+/**
+ * Hart Verity CVR export: a folder of per-ballot XML files (namespace http://tempuri.org/CVRDesign.xsd):
+ * `CvrGuid`, `BatchNumber`, `BatchSequence`, `PrecinctSplit`, `Contests/Contest/{Id,Name,Options/Option/
+ * {Id,Name,Value,WriteInData}}`. An option's Value is its rank in a ranked contest (1 for a plain vote).
+ * Contest and option ids are Hart's GUIDs.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { utf8 } from '../../core/bytes.js';
+import type { Mark } from '../../core/cvr/model.js';
+import type { Contest, Election } from '../../core/election/schema.js';
+import type { ConvertedCvr, CvrFormatReader, RawRecord } from '../cvr-format.js';
+import { InputError } from '../errors.js';
+import { child, children, parseSmallXml, textOf, type XmlElement } from '../xml/small-xml.js';
+
+export interface HartContext {
+  /** Contests in which some option carries a Value above 1: ranked. */
+  readonly ranked: string[];
+}
+
+async function ballotFiles(p: string): Promise<string[]> {
+  const s = await stat(p).catch(() => undefined);
+  if (!s) throw new InputError(p, undefined, 'no such folder');
+  if (!s.isDirectory())
+    throw new InputError(p, undefined, 'a Hart export is a folder of per-ballot XML files');
+  const files = (await readdir(p)).filter((n) => /\.xml$/i.test(n)).sort();
+  if (files.length === 0) throw new InputError(p, undefined, 'the folder has no .xml files');
+  return files.map((n) => path.join(p, n));
+}
+
+function parseBallot(raw: RawRecord): XmlElement {
+  let doc: XmlElement;
+  try {
+    doc = parseSmallXml(raw.text);
+  } catch (e) {
+    throw new InputError(raw.file, undefined, `not well-formed XML: ${(e as Error).message.split('\n')[0]}`);
+  }
+  if (doc.name !== 'Cvr')
+    throw new InputError(raw.file, undefined, `the root element is <${doc.name}>, not a Hart <Cvr>`);
+  return doc;
+}
+
+function contestsOf(doc: XmlElement) {
+  return children(child(doc, 'Contests'), 'Contest').map((c) => ({
+    id: textOf(c, 'Id'),
+    name: textOf(c, 'Name'),
+    options: children(child(c, 'Options'), 'Option').map((o) => ({
+      id: textOf(o, 'Id'),
+      name: textOf(o, 'Name'),
+      value: Number(textOf(o, 'Value') ?? '1'),
+      writeIn: child(o, 'WriteInData') !== undefined,
+      writeInText: textOf(child(o, 'WriteInData'), 'Text'),
+    })),
+  }));
+}
+
+export function hartBallotToCvr(ctx: HartContext, raw: RawRecord, jurisdiction: string): ConvertedCvr {
+  const doc = parseBallot(raw);
+  const guid = textOf(doc, 'CvrGuid');
+  if (!guid) throw new InputError(raw.file, undefined, 'no CvrGuid');
+  const ranked = new Set(ctx.ranked);
+  const contests = contestsOf(doc).map((c, i) => {
+    if (!c.id) throw new InputError(raw.file, `Contest[${i}]`, 'a contest without an Id');
+    const marks: Mark[] = c.options.map((o, j) => {
+      if (!o.id) throw new InputError(raw.file, `Contest[${i}].Option[${j}]`, 'an option without an Id');
+      if (!Number.isInteger(o.value) || o.value < 1)
+        throw new InputError(raw.file, `Contest[${i}].Option[${j}]`, `Value ${o.value} is not a rank`);
+      return {
+        choice: o.id,
+        ...(ranked.has(c.id!) ? { rank: o.value } : {}),
+        ...(o.writeInText ? { writeIn: o.writeInText } : {}),
+      };
+    });
+    return { contest: c.id, marks };
+  });
+  const sequence = textOf(doc, 'BatchSequence');
+  const split = child(doc, 'PrecinctSplit');
+  return {
+    cvr: {
+      jurisdiction,
+      id: guid,
+      ...(textOf(doc, 'BatchNumber') ? { batch: textOf(doc, 'BatchNumber') } : {}),
+      ...(sequence && /^\d+$/.test(sequence) ? { position: Number(sequence) } : {}),
+      ...(textOf(split, 'Id') ? { precinct: textOf(split, 'Id') } : {}),
+      contests,
+    },
+  };
+}
+
+async function* ballots(p: string, onBytes?: (n: number) => void): AsyncGenerator<RawRecord> {
+  const files = await ballotFiles(p);
+  for (const [index, file] of files.entries()) {
+    const bytes = await readFile(file);
+    onBytes?.(bytes.length);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      throw new InputError(file, undefined, 'the file is not valid UTF-8');
+    }
+    yield { index, file, text };
+  }
+}
+
+export const hartFormat: CvrFormatReader<HartContext> = {
+  name: 'hart',
+  recordName: 'ballot',
+  files: ballotFiles,
+  async context(p) {
+    // One pass over the (small) ballot files to learn which contests are ranked.
+    const ranked = new Set<string>();
+    for await (const raw of ballots(p))
+      for (const c of contestsOf(parseBallot(raw)))
+        if (c.id && c.options.some((o) => o.value > 1)) ranked.add(c.id);
+    return { ranked: [...ranked] };
+  },
+  records: (p, _ctx, _report, onBytes) => ballots(p, onBytes),
+  convert: hartBallotToCvr,
+  async derive(p, ctx) {
+    const contests = new Map<
+      string,
+      {
+        name: string;
+        options: Map<string, { name: string; writeIn: boolean }>;
+        maxRank: number;
+        maxMarks: number;
+      }
+    >();
+    const splits = new Map<string, string>();
+    for await (const raw of ballots(p)) {
+      const doc = parseBallot(raw);
+      const split = child(doc, 'PrecinctSplit');
+      const splitId = textOf(split, 'Id');
+      if (splitId) splits.set(splitId, textOf(split, 'Name') ?? splitId);
+      for (const c of contestsOf(doc)) {
+        if (!c.id) continue;
+        const entry = contests.get(c.id) ?? {
+          name: c.name ?? c.id,
+          options: new Map(),
+          maxRank: 0,
+          maxMarks: 0,
+        };
+        contests.set(c.id, entry);
+        entry.maxMarks = Math.max(entry.maxMarks, c.options.length);
+        for (const o of c.options) {
+          if (!o.id) continue;
+          entry.maxRank = Math.max(entry.maxRank, o.value);
+          if (!entry.options.has(o.id))
+            entry.options.set(o.id, { name: o.name ?? (o.writeIn ? 'Write-in' : o.id), writeIn: o.writeIn });
+        }
+      }
+    }
+    const notes = [
+      `derived from ${contests.size} contests seen on the ballots; a contest is known by the options voted in it (unvoted candidates are not in a Hart CVR)`,
+      'votes allowed is taken as 1 per contest: a Hart CVR does not state it; load a definition for vote-for-N contests',
+      'no election date in a Hart export: recorded as 1970-01-01',
+    ];
+    const election: Election = {
+      format: 'tallyproof-election/1',
+      id: 'election',
+      title: 'Election',
+      date: '1970-01-01',
+      jurisdictions: [{ id: 'jurisdiction', name: 'Jurisdiction' }],
+      parties: [],
+      districts: [],
+      precincts: [...splits.entries()].map(([id, name]) => ({
+        id,
+        name,
+        jurisdiction: 'jurisdiction',
+        districts: [],
+        splits: [],
+      })),
+      ballotStyles: [],
+      contests: [...contests.entries()].map(([id, c]): Contest => {
+        const candidates = [...c.options.entries()].map(([oid, o]) => ({
+          id: oid,
+          name: o.name,
+          ...(o.writeIn ? { writeIn: true } : {}),
+        }));
+        if (candidates.length === 0) candidates.push({ id: `${id}-no-votes`, name: 'No votes recorded' });
+        return ctx.ranked.includes(id)
+          ? { type: 'ranked', id, title: c.name, seats: 1, maxRankings: c.maxRank, candidates }
+          : { type: 'candidate', id, title: c.name, seats: 1, votesAllowed: 1, candidates };
+      }),
+    };
+    return { bytes: utf8(`${JSON.stringify(election, null, 2)}\n`), notes };
+  },
+};
