@@ -90,8 +90,8 @@ describe('the evidence chain from the command line', () => {
       /already imported/,
     );
     refused(
-      ['import', '--db', db, '--key', key, '--format', 'hart', election.cvrFiles[0]!],
-      /unknown format hart/,
+      ['import', '--db', db, '--key', key, '--format', 'unisyn', election.cvrFiles[0]!],
+      /unknown format unisyn/,
     );
 
     const status = JSON.parse(ok(['status', '--db', db, '--json']));
