@@ -68,6 +68,20 @@ switch (job) {
     detail = { cvrs: n };
     break;
   }
+  case 'ess-parse': {
+    // Read and convert every ballot of the given ES&S workbooks (no store): the reader's own cost.
+    const { essFormat, essRowToCvr } = await import('../src/formats/ess/ess-format.js');
+    let n = 0;
+    for (const file of args) {
+      const ctx = await essFormat.context(file, {});
+      for await (const raw of essFormat.records(file, ctx, {})) {
+        essRowToCvr(ctx, raw, 'j');
+        n++;
+      }
+    }
+    detail = { cvrs: n, files: args.length };
+    break;
+  }
   case 'sha256': {
     // A Merkle tree over N leaves built with the tile builder: N leaf hashes + N−1 interior hashes.
     const n = Number(args[0]);

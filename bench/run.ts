@@ -7,7 +7,7 @@
  * Every job runs in its own process so its peak RSS is its own. Inputs are generated once into bench-data/.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateElection } from '../src/app/generate.js';
@@ -107,7 +107,20 @@ line('  peak RSS (target ≤ 1 GB)', `${imp.maxRssMB.toFixed(0)} MB`);
 line('  ratio to reading alone', `${(imp.seconds / split.seconds).toFixed(2)}×`);
 line('  store size', mb(statSync(db).size + (existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0)));
 
-// 5. Publish and verify
+// 5. The ES&S 2013 Minneapolis mayor case at scale: 13 workbooks, 1,041,313 ballots (read from ../shared)
+const scaleDir = path.resolve(root, '../shared/conformance/rctab/2013_minneapolis_mayor_scale');
+if (existsSync(scaleDir)) {
+  const books = readdirSync(scaleDir)
+    .filter((n) => n.endsWith('.xlsx'))
+    .map((n) => path.join(scaleDir, n));
+  const ess = run('ess-parse', ...books);
+  line(
+    'ES&S parse: 2013_minneapolis_mayor_scale',
+    `${ess.seconds.toFixed(1)} s for ${ess.cvrs} ballots in ${ess.files} workbooks, ${((ess.cvrs as number) / ess.seconds / 1000).toFixed(0)}k ballots/s, peak RSS ${ess.maxRssMB.toFixed(0)} MB`,
+  );
+} else line('ES&S parse: 2013_minneapolis_mayor_scale', `skipped: ${scaleDir} not found`);
+
+// 6. Publish and verify
 const bundle = path.join(dataDir, 'bundle');
 rmSync(bundle, { recursive: true, force: true });
 const pub = run('publish', db, bundle);
