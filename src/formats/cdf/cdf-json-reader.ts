@@ -1,11 +1,10 @@
 /** NIST SP 1500-103 JSON reader: streams CVRs out of a CastVoteRecordReport, one normalised Cvr at a time. */
-import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Cvr, Mark } from '../../core/cvr/model.js';
 import { formatPath } from '../../core/election/load.js';
 import { InputError } from '../errors.js';
-import { JsonStructureError, splitJsonObject } from '../json/object-splitter.js';
+import { splitJsonFile } from '../json/split-file.js';
 import {
   type CdfCvr,
   CdfCvrSchema,
@@ -23,26 +22,7 @@ export interface CdfHeader {
   readonly generatedDate?: string;
 }
 
-/** Reads the report's raw items, translating structural problems into InputErrors for this file. */
-async function* items(file: string, onBytes?: (n: number) => void) {
-  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
-  const counted = async function* () {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      onBytes?.(chunk.length);
-      yield chunk;
-    }
-  };
-  try {
-    yield* splitJsonObject(counted(), 'CVR');
-  } catch (e) {
-    if (e instanceof JsonStructureError) throw new InputError(file, undefined, e.message);
-    if (e instanceof TypeError && /encoded data was not valid/.test(e.message))
-      throw new InputError(file, undefined, 'the file is not valid UTF-8');
-    throw e;
-  } finally {
-    stream.destroy();
-  }
-}
+const items = (file: string, onBytes?: (n: number) => void) => splitJsonFile(file, 'CVR', onBytes);
 
 function parseMember<T>(file: string, key: string, schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);

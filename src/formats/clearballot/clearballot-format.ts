@@ -4,12 +4,11 @@
  * `Choice_<n>_<m>:<Contest>:[<Rank>:]Vote For <N>:<Choice>:<Party>`, holding 1 where marked.
  * Contests and choices are named, and resolved to the definition's ids by name.
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { parse } from 'csv-parse';
 import { utf8 } from '../../core/bytes.js';
 import type { Mark } from '../../core/cvr/model.js';
 import type { Election } from '../../core/election/schema.js';
+import { csvRows } from '../csv/csv-rows.js';
 import type { ConvertedCvr, CvrFormatReader, RawRecord } from '../cvr-format.js';
 import { InputError } from '../errors.js';
 
@@ -36,25 +35,6 @@ const FIXED = [
   'BallotStyleID',
   'ScanComputerName',
 ];
-
-async function* csvRows(
-  file: string,
-  onBytes?: (n: number) => void,
-): AsyncGenerator<{ line: number; cells: string[] }> {
-  const stream = createReadStream(file);
-  if (onBytes) stream.on('data', (c) => onBytes((c as Buffer).length));
-  let line = 0;
-  try {
-    for await (const cells of stream.pipe(parse({ bom: true, skip_empty_lines: true })) as AsyncIterable<
-      string[]
-    >)
-      yield { line: ++line, cells };
-  } catch (e) {
-    throw new InputError(file, `line ${line + 1}`, `not valid CSV: ${(e as Error).message}`);
-  } finally {
-    stream.destroy();
-  }
-}
 
 export function parseChoiceHeader(header: string, column: number): ChoiceColumn | undefined {
   if (!header.startsWith('Choice_')) return undefined;

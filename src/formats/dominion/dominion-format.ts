@@ -4,7 +4,6 @@
  * is one import. Ids in the normalised model: contests and candidates keep Dominion's numbers; precinct
  * portions become `portion-<id>`, precincts `precinct-<id>`, ballot types `ballot-type-<id>`.
  */
-import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
@@ -14,7 +13,7 @@ import { formatPath } from '../../core/election/load.js';
 import type { Election } from '../../core/election/schema.js';
 import type { ConvertedCvr, CvrFormatReader } from '../cvr-format.js';
 import { InputError } from '../errors.js';
-import { JsonStructureError, splitJsonObject } from '../json/object-splitter.js';
+import { splitJsonFile } from '../json/split-file.js';
 import {
   DominionCandidateSchema,
   DominionContestSchema,
@@ -220,26 +219,9 @@ export const dominionFormat: CvrFormatReader<DominionContext> = {
   },
   async *records(p, _ctx, _report, onBytes) {
     const { exports } = await folderOf(p);
-    for (const file of exports) {
-      const stream = createReadStream(file, { highWaterMark: 1 << 20 });
-      const counted = async function* () {
-        for await (const chunk of stream as AsyncIterable<Buffer>) {
-          onBytes?.(chunk.length);
-          yield chunk;
-        }
-      };
-      try {
-        for await (const item of splitJsonObject(counted(), 'Sessions'))
-          if (item.kind === 'element') yield { index: item.index, file, text: item.text };
-      } catch (e) {
-        if (e instanceof JsonStructureError) throw new InputError(file, undefined, e.message);
-        if (e instanceof TypeError && /encoded data was not valid/.test(e.message))
-          throw new InputError(file, undefined, 'the file is not valid UTF-8');
-        throw e;
-      } finally {
-        stream.destroy();
-      }
-    }
+    for (const file of exports)
+      for await (const item of splitJsonFile(file, 'Sessions', onBytes))
+        if (item.kind === 'element') yield { index: item.index, file, text: item.text };
   },
   convert: (ctx, raw, jurisdiction) => dominionSessionToCvr(ctx, raw.file, raw.index, raw.text, jurisdiction),
   async derive(p, ctx) {

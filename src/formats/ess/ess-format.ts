@@ -4,14 +4,13 @@
  * detected from the header row (`Cast Vote Record`, `Precinct`, `Ballot Style`, `… Choice N …` / `Nth Choice`)
  * and can be given explicitly, as in an RCTab cvrFileSource (1-based columns and rows).
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { utf8 } from '../../core/bytes.js';
 import type { Mark } from '../../core/cvr/model.js';
 import type { Election } from '../../core/election/schema.js';
+import { csvRows } from '../csv/csv-rows.js';
 import type { ConvertedCvr, CvrFormatReader, RawRecord, ReaderOptions } from '../cvr-format.js';
 import { InputError } from '../errors.js';
 import { checkZip } from '../zip-check.js';
@@ -53,17 +52,8 @@ async function* rows(
   onBytes?: (n: number) => void,
 ): AsyncGenerator<{ row: number; cells: Cells }> {
   if (/\.csv$/i.test(file)) {
-    const stream = createReadStream(file);
-    if (onBytes) stream.on('data', (c) => onBytes((c as Buffer).length));
-    let row = 0;
-    try {
-      for await (const record of stream.pipe(parse({ relax_column_count: true, bom: true })) as AsyncIterable<
-        string[]
-      >)
-        yield { row: ++row, cells: [null, ...record.map((c) => (c === '' ? null : c))] };
-    } catch (e) {
-      throw new InputError(file, `row ${row + 1}`, `not valid CSV: ${(e as Error).message}`);
-    }
+    for await (const { line, cells } of csvRows(file, onBytes))
+      yield { row: line, cells: [null, ...cells.map((c) => (c === '' ? null : c))] };
     return;
   }
   const size = (await stat(file)).size;
@@ -185,10 +175,8 @@ export const essFormat: CvrFormatReader<EssContext> = {
   async *records(p, ctx, _report, onBytes) {
     // Every row the workbook holds from the first vote row on is a ballot, an empty one included (a ballot
     // with every rank skipped): RCTab counts them so, and the vendor wrote them. Empty CSV lines are not rows.
-    const csv = /\.csv$/i.test(p);
     for await (const { row, cells } of rows(p, onBytes)) {
       if (row < ctx.firstVoteRow) continue;
-      if (csv && cells.every((c) => c === null || c.trim() === '')) continue;
       yield { index: row, file: p, text: JSON.stringify(cells) };
     }
   },

@@ -1,0 +1,23 @@
+/** CSV records streamed with csv-parse, numbered by line, with a bad file reported as InputError. */
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import { InputError } from '../errors.js';
+
+export async function* csvRows(
+  file: string,
+  onBytes?: (n: number) => void,
+): AsyncGenerator<{ line: number; cells: string[] }> {
+  const stream = createReadStream(file);
+  if (onBytes) stream.on('data', (c) => onBytes((c as Buffer).length));
+  let line = 0;
+  try {
+    for await (const cells of stream.pipe(
+      parse({ bom: true, skip_empty_lines: true, relax_column_count: true }),
+    ) as AsyncIterable<string[]>)
+      yield { line: ++line, cells };
+  } catch (e) {
+    throw new InputError(file, `line ${line + 1}`, `not valid CSV: ${(e as Error).message}`);
+  } finally {
+    stream.destroy();
+  }
+}
