@@ -124,7 +124,10 @@ describe('the evidence chain from the command line', () => {
     const truth = JSON.parse(readFileSync(election.truth, 'utf8'));
     expect(tally.contests[0]).toEqual({ id: 'governor', ...truth.contests[0] });
     expect(JSON.parse(ok(['tally', '--db', db, '--json', '--by', 'batch'])).groups.length).toBeGreaterThan(1);
-    refused(['tally', '--db', db, '--by', 'county'], /--by must be one of precinct, batch, tabulator, style/);
+    refused(
+      ['tally', '--db', db, '--by', 'county'],
+      /--by must be one of precinct, batch, tabulator, style, group/,
+    );
     const err = path.join(dir, 'results.json');
     ok(['results', '--db', db, '--format', 'nist-err', '--out', err, '--by', 'precinct']);
     expect(JSON.parse(readFileSync(err, 'utf8'))).toMatchObject({

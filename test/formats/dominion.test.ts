@@ -104,6 +104,29 @@ describeWithShared('Dominion CVR exports', 'conformance/rctab', (dir) => {
     }
   });
 
+  it('tallies by counting group (voting method) from the CountingGroupManifest', async () => {
+    const keys = testKeys();
+    const store = await Store.open({ sqlitePath: path.join(tempDir(), 's.db') });
+    try {
+      const folder = path.join(dir, 'dominion_multi_file/dominion_multi_file_input_data');
+      await importFiles(store, [folder], { format: 'dominion', signer: keys.signer, now });
+      const names = (
+        JSON.parse(readFileSync(path.join(folder, 'CountingGroupManifest.json'), 'utf8')) as {
+          List: { Description: string }[];
+        }
+      ).List.map((g) => g.Description);
+      const { tallyStore } = await import('../../src/app/tally.js');
+      const { tally } = await tallyStore(store, { by: 'group' });
+      // every session of this export is counting group 2, "Vote by Mail"
+      expect(tally.groups!.map((g) => g.id)).toEqual([names[1]]);
+      const president = (contests: { id: string; ballots: number }[]) =>
+        contests.find((c) => c.id === '1')?.ballots ?? 0;
+      expect(tally.groups!.reduce((n, g) => n + president(g.contests), 0)).toBe(president(tally.contests));
+    } finally {
+      await store.close();
+    }
+  });
+
   it('uses the Modified snapshot where the adjudicated record replaced the original', async () => {
     const folder = path.join(dir, 'dominion_multi_file/dominion_multi_file_input_data');
     const sessions = (

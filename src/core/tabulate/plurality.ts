@@ -9,7 +9,7 @@ import type { Cvr } from '../cvr/model.js';
 import { summarizeMarks } from '../cvr/votes.js';
 import { type Contest, type Election, votesAllowedOf } from '../election/schema.js';
 
-export const GROUP_BY = ['precinct', 'batch', 'tabulator', 'style'] as const;
+export const GROUP_BY = ['precinct', 'batch', 'tabulator', 'style', 'group'] as const;
 export type GroupBy = (typeof GROUP_BY)[number];
 
 export const WRITE_IN_LINE = 'Write-in';
@@ -116,14 +116,15 @@ function count(acc: Accumulator, { marks, overvotedRanks }: Cvr['contests'][numb
   for (const m of marks) acc.votes.set(m.choice, (acc.votes.get(m.choice) ?? 0) + 1);
 }
 
+const GROUP_FIELD = {
+  precinct: 'precinct',
+  batch: 'batch',
+  tabulator: 'tabulator',
+  style: 'ballotStyle',
+  group: 'countingGroup',
+} as const;
+
+/** The group a CVR counts in; `group` is the counting group / voting method. */
 export function groupKey(cvr: Cvr, by: GroupBy): string {
-  const value =
-    by === 'precinct'
-      ? cvr.precinct
-      : by === 'batch'
-        ? cvr.batch
-        : by === 'tabulator'
-          ? cvr.tabulator
-          : cvr.ballotStyle;
-  return value ?? '(none)';
+  return cvr[GROUP_FIELD[by]] ?? '(none)';
 }
