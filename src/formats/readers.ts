@@ -4,6 +4,7 @@ import { clearBallotFormat } from './clearballot/clearballot-format.js';
 import type { CvrFormatReader } from './cvr-format.js';
 import { dominionFormat } from './dominion/dominion-format.js';
 import { essFormat } from './ess/ess-format.js';
+import { genericCsvFormat } from './generic/generic-csv-format.js';
 import { hartFormat } from './hart/hart-format.js';
 
 const READERS = {
@@ -12,6 +13,7 @@ const READERS = {
   ess: essFormat,
   clearballot: clearBallotFormat,
   hart: hartFormat,
+  csv: genericCsvFormat,
 } as const;
 
 export type ImportFormat = keyof typeof READERS;
