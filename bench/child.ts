@@ -28,6 +28,15 @@ switch (job) {
     detail = { cvrs: r.reduce((a, x) => a + x.cvrs, 0) };
     break;
   }
+  case 'import-dominion': {
+    const [db, keyFile, folder] = args as [string, string, string];
+    const signer = parseSignerKey(await readFile(keyFile, 'utf8'));
+    const store = await Store.open({ sqlitePath: db });
+    const r = await importFiles(store, [folder], { format: 'dominion', signer, now });
+    await store.close();
+    detail = { cvrs: r[0]!.cvrs };
+    break;
+  }
   case 'publish': {
     const [db, out] = args as [string, string];
     const store = await Store.open({ sqlitePath: db });

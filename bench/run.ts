@@ -107,6 +107,18 @@ line('  peak RSS (target ≤ 1 GB)', `${imp.maxRssMB.toFixed(0)} MB`);
 line('  ratio to reading alone', `${(imp.seconds / split.seconds).toFixed(2)}×`);
 line('  store size', mb(statSync(db).size + (existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0)));
 
+// 4b. The same election as a Dominion export folder
+const domDir = path.join(dataDir, `dominion-${ballots}`);
+if (!existsSync(path.join(domDir, 'dominion-export')))
+  await generateElection(domDir, { ballots, seed: 'bench', format: 'dominion', files: 10 });
+const domDb = path.join(dataDir, 'bench-dominion.db');
+for (const f of [domDb, `${domDb}-wal`, `${domDb}-shm`]) rmSync(f, { force: true });
+const dom = run('import-dominion', domDb, keyFile, path.join(domDir, 'dominion-export'));
+line(
+  'import + log + checkpoint, Dominion JSON',
+  `${dom.seconds.toFixed(1)} s, ${(ballots / dom.seconds / 1000).toFixed(1)}k CVRs/s, peak RSS ${dom.maxRssMB.toFixed(0)} MB`,
+);
+
 // 5. The ES&S 2013 Minneapolis mayor case at scale: 13 workbooks, 1,041,313 ballots (read from ../shared)
 const scaleDir = path.resolve(root, '../shared/conformance/rctab/2013_minneapolis_mayor_scale');
 if (existsSync(scaleDir)) {

@@ -4,9 +4,10 @@ import path from 'node:path';
 import { summarizeMarks } from '../core/cvr/votes.js';
 import { votesAllowedOf } from '../core/election/schema.js';
 import { writeCdfReport } from '../formats/cdf/cdf-json-writer.js';
+import { writeDominionExport } from '../formats/dominion/dominion-writer.js';
 import { type SyntheticOptions, syntheticElection } from '../formats/synthetic/election.js';
 
-export const GENERATE_FORMATS = ['cdf'] as const;
+export const GENERATE_FORMATS = ['cdf', 'dominion'] as const;
 
 export interface GeneratedElection {
   readonly dir: string;
@@ -62,21 +63,27 @@ export async function generateElection(
   const perFile = Math.ceil(options.ballots / files);
   const cvrFiles: string[] = [];
   const all = counted();
-  for (let f = 0; f < files; f++) {
-    const file = path.join(
-      dir,
-      files === 1 ? 'cvr-report.json' : `cvr-report-${String(f + 1).padStart(3, '0')}.json`,
-    );
-    const slice = function* () {
-      for (let i = 0; i < perFile; i++) {
-        const next = all.next();
-        if (next.done) return;
-        yield next.value;
-      }
-    };
-    await writeCdfReport(file, synth.election, slice(), `${synth.election.date}T21:00:00-05:00`);
-    cvrFiles.push(file);
-  }
+  if (options.format === 'dominion') {
+    // One export folder (the import unit), its sessions spread over `files` CvrExport files.
+    const folder = path.join(dir, 'dominion-export');
+    await writeDominionExport(folder, synth.election, all, perFile);
+    cvrFiles.push(folder);
+  } else
+    for (let f = 0; f < files; f++) {
+      const file = path.join(
+        dir,
+        files === 1 ? 'cvr-report.json' : `cvr-report-${String(f + 1).padStart(3, '0')}.json`,
+      );
+      const slice = function* () {
+        for (let i = 0; i < perFile; i++) {
+          const next = all.next();
+          if (next.done) return;
+          yield next.value;
+        }
+      };
+      await writeCdfReport(file, synth.election, slice(), `${synth.election.date}T21:00:00-05:00`);
+      cvrFiles.push(file);
+    }
   const truthFile = path.join(dir, 'truth.json');
   await writeFile(
     truthFile,

@@ -187,3 +187,35 @@ describeWithShared('Dominion CVR exports', 'conformance/rctab', (dir) => {
     });
   });
 });
+
+describe('a synthetic Dominion export', () => {
+  it('round-trips through the writer and the reader to the ground truth', async () => {
+    const { generateElection } = await import('../../src/app/generate.js');
+    const { tallyStore } = await import('../../src/app/tally.js');
+    const gen = await generateElection(tempDir(), {
+      ballots: 800,
+      seed: 'dominion',
+      format: 'dominion',
+      files: 2,
+    });
+    expect(readdirSync(gen.cvrFiles[0]!).filter((n) => n.startsWith('CvrExport_'))).toHaveLength(2);
+    const store = await Store.open({ sqlitePath: path.join(tempDir(), 's.db') });
+    try {
+      const [r] = await importFiles(store, gen.cvrFiles, {
+        format: 'dominion',
+        signer: testKeys().signer,
+        now,
+      });
+      expect(r!.cvrs).toBe(800);
+      const truth = JSON.parse(readFileSync(gen.truth, 'utf8')) as { contests: { name: string }[] };
+      const { tally } = await tallyStore(store);
+      for (const c of tally.contests) {
+        const { id: _id, ...rest } = c;
+        expect(rest).toEqual(truth.contests.find((t) => t.name === c.name));
+      }
+      expect(tally.contests).toHaveLength(3); // the ranked contest is left to the ranked-choice tabulator
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -30,7 +30,7 @@ export function registerGenerateCommand(program: Command): void {
         const r = await generateElection(o.out, {
           ballots: o.ballots,
           seed: o.seed,
-          format: 'cdf',
+          format: o.format as (typeof GENERATE_FORMATS)[number],
           files: o.files,
         });
         if (o.json) printJson(r);
