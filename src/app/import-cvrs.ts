@@ -10,13 +10,12 @@ import { indexNames } from '../core/cvr/resolve.js';
 import { indexDefinition } from '../core/cvr/validate.js';
 import type { LoadedElection } from '../core/election/load.js';
 import { encodeEvent } from '../core/entries.js';
-import { type Signer, verifierKeyText } from '../core/log/note.js';
+import { keyLabel, type Signer, verifierKeyText, vkeyLabel } from '../core/log/note.js';
 import type { ReaderOptions, ReadReport } from '../formats/cvr-format.js';
 import { InputError } from '../formats/errors.js';
 import { type ImportFormat, readerFor } from '../formats/readers.js';
 import { WrongKeyError } from '../store/ledger-writer.js';
 import type { Store } from '../store/store.js';
-import { keyLabel } from './keys.js';
 import { parseDefinition, recordElection } from './load-election.js';
 import { type PreparedCvr, prepareCvrs } from './prepare-cvrs.js';
 
@@ -77,7 +76,7 @@ export async function importFiles(
   const bound = await store.logKey();
   if (bound && bound.vkey !== verifierKeyText(options.signer))
     throw new WrongKeyError(
-      `the key given is not this log's signing key (the log is signed by ${bound.vkey.split('+').slice(0, 2).join('+')})`,
+      `the key given is not this log's signing key (the log is signed by ${vkeyLabel(bound.vkey)})`,
     );
   const out: ImportSummary[] = [];
   for (const file of files) out.push(await importFile(store, file, options));

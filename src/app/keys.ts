@@ -34,6 +34,3 @@ export async function readVerifierKey(fileOrText: string): Promise<Verifier> {
     throw new KeyFileError(`${fileOrText}: ${e instanceof NoteError ? e.message : 'not a verifier key'}`);
   }
 }
-
-export const keyLabel = (k: { name: string; keyId: Uint8Array }): string =>
-  `${k.name}+${Buffer.from(k.keyId).toString('hex')}`;

@@ -7,11 +7,10 @@ import {
   loadElection,
 } from '../core/election/load.js';
 import { encodeEvent } from '../core/entries.js';
-import type { Signer } from '../core/log/note.js';
+import { keyLabel, type Signer } from '../core/log/note.js';
 import { nodeSha256 } from '../platform/node-sha256.js';
 import type { LedgerWriter } from '../store/ledger-writer.js';
 import type { Store } from '../store/store.js';
-import { keyLabel } from './keys.js';
 
 export class DefinitionError extends Error {
   constructor(

@@ -3,10 +3,9 @@
  * that does not verify (VVSG 2.0 13.2-B), and the count costs one read of the log.
  */
 import type { LoadedElection } from '../core/election/load.js';
-import { parseVerifierKey, type Verifier } from '../core/log/note.js';
+import { keyLabel, parseVerifierKey, type Verifier } from '../core/log/note.js';
 import { type ContestResult, type GroupBy, PluralityTally } from '../core/tabulate/plurality.js';
 import type { Store } from '../store/store.js';
-import { keyLabel } from './keys.js';
 import { parseDefinition } from './load-election.js';
 import { verifyStore } from './verify-store.js';
 

@@ -5,7 +5,7 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import { type Checkpoint, signCheckpoint } from '../core/log/checkpoint.js';
 import type { MerkleHasher } from '../core/log/merkle.js';
-import { type Signer, verifierKeyText } from '../core/log/note.js';
+import { type Signer, verifierKeyText, vkeyLabel } from '../core/log/note.js';
 import { TILE_WIDTH, type Tile, TileBuilder, tilesForSize } from '../core/log/tiles.js';
 import type { Dialect, EntryTable, ImportTable, OpenDatabase, Schema } from './database.js';
 
@@ -136,7 +136,7 @@ export class LedgerWriter {
     if (!bound) await this.trx.insertInto('log_key').values({ id: 1, origin: signer.name, vkey }).execute();
     else if (bound.vkey !== vkey)
       throw new WrongKeyError(
-        `this log is signed by ${bound.vkey.split('+').slice(0, 2).join('+')}; the key given is ${vkey.split('+').slice(0, 2).join('+')}`,
+        `this log is signed by ${vkeyLabel(bound.vkey)}; the key given is ${vkeyLabel(vkey)}`,
       );
     const checkpoint: Checkpoint = {
       origin: signer.name,

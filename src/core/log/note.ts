@@ -73,6 +73,12 @@ export function generateKey(
   };
 }
 
+/** `name+hex8id`: how a key is named in messages and events (never the key material). */
+export const keyLabel = (k: { name: string; keyId: Uint8Array }): string => `${k.name}+${toHex(k.keyId)}`;
+
+/** The label of a verifier key text, without parsing the key material. */
+export const vkeyLabel = (vkey: string): string => vkey.split('+').slice(0, 2).join('+');
+
 export const verifierKeyText = (k: { name: string; keyId: Uint8Array; publicKey: Uint8Array }): string =>
   `${k.name}+${toHex(k.keyId)}+${toBase64(concatBytes(Uint8Array.of(ALG_ED25519), k.publicKey))}`;
 
