@@ -5,11 +5,11 @@
  * Contests and choices are named, and resolved to the definition's ids by name.
  */
 import { stat } from 'node:fs/promises';
-import { utf8 } from '../../core/bytes.js';
 import type { Mark } from '../../core/cvr/model.js';
-import type { Election } from '../../core/election/schema.js';
+import type { Contest } from '../../core/election/schema.js';
 import { csvRows } from '../csv/csv-rows.js';
 import type { ConvertedCvr, CvrFormatReader, RawRecord } from '../cvr-format.js';
+import { derivedDefinition } from '../derived-definition.js';
 import { InputError } from '../errors.js';
 
 interface ChoiceColumn {
@@ -147,31 +147,16 @@ export const clearBallotFormat: CvrFormatReader<ClearBallotContext> = {
       entry.maxRank = Math.max(entry.maxRank, c.rank ?? 0);
       if (!entry.choices.includes(c.choice)) entry.choices.push(c.choice);
     }
-    const election: Election = {
-      format: 'tallyproof-election/1',
-      id: 'election',
+    return derivedDefinition({
       title: 'Election',
-      date: '1970-01-01',
-      jurisdictions: [{ id: 'jurisdiction', name: 'Jurisdiction' }],
-      parties: [],
-      districts: [],
-      precincts: [...precincts]
-        .sort()
-        .map((id) => ({ id, name: id, jurisdiction: 'jurisdiction', districts: [], splits: [] })),
-      ballotStyles: [...styles].sort().map((id) => ({ id, precincts: [], districts: [] })),
-      contests: [...contests.entries()].map(([name, c]) => {
+      precincts,
+      ballotStyles: styles,
+      contests: [...contests.entries()].map(([name, c]): Contest => {
         const candidates = c.choices.map((n) => ({ id: n, name: n }));
         return c.maxRank > 0
-          ? {
-              type: 'ranked' as const,
-              id: name,
-              title: name,
-              seats: c.voteFor,
-              maxRankings: c.maxRank,
-              candidates,
-            }
+          ? { type: 'ranked', id: name, title: name, seats: c.voteFor, maxRankings: c.maxRank, candidates }
           : {
-              type: 'candidate' as const,
+              type: 'candidate',
               id: name,
               title: name,
               seats: c.voteFor,
@@ -179,13 +164,9 @@ export const clearBallotFormat: CvrFormatReader<ClearBallotContext> = {
               candidates,
             };
       }),
-    };
-    return {
-      bytes: utf8(`${JSON.stringify(election, null, 2)}\n`),
       notes: [
         `derived from the Clear Ballot column headers and rows: ${contests.size} contests, ${precincts.size} precincts, ${styles.size} ballot styles`,
-        'no election date in a Clear Ballot export: recorded as 1970-01-01',
       ],
-    };
+    });
   },
 };

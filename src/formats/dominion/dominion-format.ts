@@ -7,11 +7,11 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
-import { utf8 } from '../../core/bytes.js';
 import type { Cvr, Mark } from '../../core/cvr/model.js';
 import { formatPath } from '../../core/election/load.js';
-import type { Election } from '../../core/election/schema.js';
+import type { Contest } from '../../core/election/schema.js';
 import type { ConvertedCvr, CvrFormatReader } from '../cvr-format.js';
+import { DERIVED_JURISDICTION, derivedDefinition } from '../derived-definition.js';
 import { InputError } from '../errors.js';
 import { splitJsonFile } from '../json/split-file.js';
 import {
@@ -225,78 +225,57 @@ export const dominionFormat: CvrFormatReader<DominionContext> = {
   },
   convert: (ctx, raw, jurisdiction) => dominionSessionToCvr(ctx, raw.file, raw.index, raw.text, jurisdiction),
   async derive(p, ctx) {
-    const notes: string[] = [];
-    const date =
-      ctx.election?.date && /^\d{8}$/.test(ctx.election.date)
-        ? `${ctx.election.date.slice(0, 4)}-${ctx.election.date.slice(4, 6)}-${ctx.election.date.slice(6, 8)}`
-        : '1970-01-01';
-    if (date === '1970-01-01')
-      notes.push('no election date in an ElectionEventManifest: recorded as 1970-01-01');
+    const d = ctx.election?.date;
+    const date = d && /^\d{8}$/.test(d) ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` : undefined;
     const name = ctx.election?.name ?? path.basename(p);
+    const jurisdiction = { id: DERIVED_JURISDICTION, name: ctx.election?.jurisdiction ?? name };
     const precinctIds = new Set(ctx.precincts.map((x) => x.id));
     const orphanPortions = ctx.portions.filter(
       (x) => x.precinctId === undefined || !precinctIds.has(x.precinctId),
     );
-    const election: Election = {
-      format: 'tallyproof-election/1',
-      id:
-        name
-          .toLowerCase()
-          .replace(/[^a-z0-9]+/g, '-')
-          .replace(/^-|-$/g, '') || 'election',
+    const unit = (
+      id: string,
+      unitName: string,
+      splits: { id: string; name: string; districts: string[] }[] = [],
+    ) => ({
+      id,
+      name: unitName,
+      jurisdiction: jurisdiction.id,
+      districts: [],
+      splits,
+    });
+    const empty = ctx.contests.filter((c) => !ctx.candidates.some((x) => x.contestId === c.id));
+    return derivedDefinition({
       title: name,
       date,
-      jurisdictions: [{ id: 'jurisdiction', name: ctx.election?.jurisdiction ?? name }],
-      parties: [],
-      districts: [],
+      jurisdiction,
       precincts: [
-        ...ctx.precincts.map((pr) => ({
-          id: precinctId(pr.id),
-          name: pr.name,
-          jurisdiction: 'jurisdiction',
-          districts: [],
-          splits: ctx.portions
-            .filter((x) => x.precinctId === pr.id)
-            .map((x) => ({ id: portionId(x.id), name: x.name, districts: [] })),
-        })),
+        ...ctx.precincts.map((pr) =>
+          unit(
+            precinctId(pr.id),
+            pr.name,
+            ctx.portions
+              .filter((x) => x.precinctId === pr.id)
+              .map((x) => ({ id: portionId(x.id), name: x.name, districts: [] })),
+          ),
+        ),
         // Portions whose precinct is not in a PrecinctManifest stand as precincts of their own.
-        ...orphanPortions.map((x) => ({
-          id: portionId(x.id),
-          name: x.name,
-          jurisdiction: 'jurisdiction',
-          districts: [],
-          splits: [],
-        })),
+        ...orphanPortions.map((x) => unit(portionId(x.id), x.name)),
       ],
-      ballotStyles: ctx.ballotTypes.map((b) => ({ id: ballotTypeId(b.id), precincts: [], districts: [] })),
-      contests: ctx.contests.map((c) => {
+      ballotStyles: ctx.ballotTypes.map((b) => ballotTypeId(b.id)),
+      contests: ctx.contests.map((c): Contest => {
         const candidates = ctx.candidates
           .filter((x) => x.contestId === c.id)
           .map((x) => ({ id: String(x.id), name: x.name, ...(x.writeIn ? { writeIn: true } : {}) }));
-        if (candidates.length === 0)
-          notes.push(`contest "${c.name}" has no candidates in the CandidateManifest`);
+        const id = String(c.id);
         return c.ranks > 0
-          ? {
-              type: 'ranked' as const,
-              id: String(c.id),
-              title: c.name,
-              seats: c.voteFor,
-              maxRankings: c.ranks,
-              candidates,
-            }
-          : {
-              type: 'candidate' as const,
-              id: String(c.id),
-              title: c.name,
-              seats: c.voteFor,
-              votesAllowed: c.voteFor,
-              candidates,
-            };
+          ? { type: 'ranked', id, title: c.name, seats: c.voteFor, maxRankings: c.ranks, candidates }
+          : { type: 'candidate', id, title: c.name, seats: c.voteFor, votesAllowed: c.voteFor, candidates };
       }),
-    };
-    notes.unshift(
-      `derived from the Dominion manifests: ${election.contests.length} contests, ${ctx.precincts.length} precincts, ${ctx.portions.length} precinct portions, ${ctx.ballotTypes.length} ballot types`,
-    );
-    return { bytes: utf8(`${JSON.stringify(election, null, 2)}\n`), notes };
+      notes: [
+        `derived from the Dominion manifests: ${ctx.contests.length} contests, ${ctx.precincts.length} precincts, ${ctx.portions.length} precinct portions, ${ctx.ballotTypes.length} ballot types`,
+        ...empty.map((c) => `contest "${c.name}" has no candidates in the CandidateManifest`),
+      ],
+    });
   },
 };

@@ -7,11 +7,10 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
-import { utf8 } from '../../core/bytes.js';
 import type { Mark } from '../../core/cvr/model.js';
-import type { Election } from '../../core/election/schema.js';
 import { csvRows } from '../csv/csv-rows.js';
 import type { ConvertedCvr, CvrFormatReader, RawRecord, ReaderOptions } from '../cvr-format.js';
+import { derivedDefinition } from '../derived-definition.js';
 import { InputError } from '../errors.js';
 import { checkZip } from '../zip-check.js';
 
@@ -192,22 +191,10 @@ export const essFormat: CvrFormatReader<EssContext> = {
       if (cvr.ballotStyle) styles.add(cvr.ballotStyle);
     }
     if (names.size === 0) throw new InputError(p, undefined, 'no candidate names in the vote columns');
-    const election: Election = {
-      format: 'tallyproof-election/1',
-      id:
-        ctx.contest
-          .toLowerCase()
-          .replace(/[^a-z0-9]+/g, '-')
-          .replace(/^-|-$/g, '') || 'election',
+    return derivedDefinition({
       title: ctx.contest,
-      date: '1970-01-01',
-      jurisdictions: [{ id: 'jurisdiction', name: 'Jurisdiction' }],
-      parties: [],
-      districts: [],
-      precincts: [...precincts]
-        .sort()
-        .map((id) => ({ id, name: id, jurisdiction: 'jurisdiction', districts: [], splits: [] })),
-      ballotStyles: [...styles].sort().map((id) => ({ id, precincts: [], districts: [] })),
+      precincts,
+      ballotStyles: styles,
       contests: [
         {
           type: 'ranked',
@@ -218,13 +205,9 @@ export const essFormat: CvrFormatReader<EssContext> = {
           candidates: [...names].map((n) => ({ id: n, name: n })),
         },
       ],
-    };
-    return {
-      bytes: utf8(`${JSON.stringify(election, null, 2)}\n`),
       notes: [
         `derived from the ES&S columns: one ranked contest "${ctx.contest}" with ${ctx.rankColumns} ranks and ${names.size} candidates (by name, in order of appearance), ${precincts.size} precincts`,
-        'no election date in an ES&S export: recorded as 1970-01-01',
       ],
-    };
+    });
   },
 };

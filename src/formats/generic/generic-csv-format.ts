@@ -6,11 +6,10 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { utf8 } from '../../core/bytes.js';
 import type { Mark } from '../../core/cvr/model.js';
-import type { Election } from '../../core/election/schema.js';
 import { csvRows } from '../csv/csv-rows.js';
 import type { ConvertedCvr, CvrFormatReader, RawRecord, ReaderOptions } from '../cvr-format.js';
+import { derivedDefinition } from '../derived-definition.js';
 import { InputError } from '../errors.js';
 
 export interface GenericCsvContext {
@@ -94,22 +93,9 @@ export const genericCsvFormat: CvrFormatReader<GenericCsvContext> = {
       const { cvr } = genericRowToCvr(ctx, raw, 'jurisdiction');
       if (cvr.precinct) precincts.add(cvr.precinct);
     }
-    const election: Election = {
-      format: 'tallyproof-election/1',
-      id:
-        ctx.contest
-          .toLowerCase()
-          .replace(/[^a-z0-9]+/g, '-')
-          .replace(/^-|-$/g, '') || 'election',
+    return derivedDefinition({
       title: ctx.contest,
-      date: '1970-01-01',
-      jurisdictions: [{ id: 'jurisdiction', name: 'Jurisdiction' }],
-      parties: [],
-      districts: [],
-      precincts: [...precincts]
-        .sort()
-        .map((id) => ({ id, name: id, jurisdiction: 'jurisdiction', districts: [], splits: [] })),
-      ballotStyles: [],
+      precincts,
       contests: [
         {
           type: 'ranked',
@@ -124,13 +110,9 @@ export const genericCsvFormat: CvrFormatReader<GenericCsvContext> = {
           })),
         },
       ],
-    };
-    return {
-      bytes: utf8(`${JSON.stringify(election, null, 2)}\n`),
       notes: [
         `derived from the CSV header: one ranked contest "${ctx.contest}" with ${ctx.candidates.length} candidates, ${precincts.size} precincts`,
-        'no election date in a CSV export: recorded as 1970-01-01',
       ],
-    };
+    });
   },
 };

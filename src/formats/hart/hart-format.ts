@@ -6,10 +6,10 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { utf8 } from '../../core/bytes.js';
 import type { Mark } from '../../core/cvr/model.js';
-import type { Contest, Election } from '../../core/election/schema.js';
+import type { Contest } from '../../core/election/schema.js';
 import type { ConvertedCvr, CvrFormatReader, RawRecord } from '../cvr-format.js';
+import { DERIVED_JURISDICTION, derivedDefinition } from '../derived-definition.js';
 import { InputError } from '../errors.js';
 import { child, children, parseSmallXml, textOf, type XmlElement } from '../xml/small-xml.js';
 
@@ -150,27 +150,15 @@ export const hartFormat: CvrFormatReader<HartContext> = {
         }
       }
     }
-    const notes = [
-      `derived from ${contests.size} contests seen on the ballots; a contest is known by the options voted in it (unvoted candidates are not in a Hart CVR)`,
-      'votes allowed is taken as 1 per contest: a Hart CVR does not state it; load a definition for vote-for-N contests',
-      'no election date in a Hart export: recorded as 1970-01-01',
-    ];
-    const election: Election = {
-      format: 'tallyproof-election/1',
-      id: 'election',
+    return derivedDefinition({
       title: 'Election',
-      date: '1970-01-01',
-      jurisdictions: [{ id: 'jurisdiction', name: 'Jurisdiction' }],
-      parties: [],
-      districts: [],
       precincts: [...splits.entries()].map(([id, name]) => ({
         id,
         name,
-        jurisdiction: 'jurisdiction',
+        jurisdiction: DERIVED_JURISDICTION,
         districts: [],
         splits: [],
       })),
-      ballotStyles: [],
       contests: [...contests.entries()].map(([id, c]): Contest => {
         const candidates = [...c.options.entries()].map(([oid, o]) => ({
           id: oid,
@@ -182,7 +170,10 @@ export const hartFormat: CvrFormatReader<HartContext> = {
           ? { type: 'ranked', id, title: c.name, seats: 1, maxRankings: c.maxRank, candidates }
           : { type: 'candidate', id, title: c.name, seats: 1, votesAllowed: 1, candidates };
       }),
-    };
-    return { bytes: utf8(`${JSON.stringify(election, null, 2)}\n`), notes };
+      notes: [
+        `derived from ${contests.size} contests seen on the ballots; a contest is known by the options voted in it (unvoted candidates are not in a Hart CVR)`,
+        'votes allowed is taken as 1 per contest: a Hart CVR does not state it; load a definition for vote-for-N contests',
+      ],
+    });
   },
 };

@@ -1,0 +1,48 @@
+/** The one way readers build a definition derived from an export: defaults, serialisation, and the notes. */
+import { utf8 } from '../core/bytes.js';
+import type { Contest, Election } from '../core/election/schema.js';
+import type { DerivedDefinition } from './cvr-format.js';
+
+export const DERIVED_JURISDICTION = 'jurisdiction';
+
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '') || 'election';
+
+type Precinct = Election['precincts'][number];
+
+export function derivedDefinition(parts: {
+  readonly title: string;
+  readonly id?: string;
+  /** YYYY-MM-DD; when the export does not say, 1970-01-01 and a note. */
+  readonly date?: string;
+  readonly jurisdiction?: { id: string; name: string };
+  /** Precinct ids (named by themselves) or whole precincts. */
+  readonly precincts?: Iterable<string | Precinct>;
+  readonly ballotStyles?: Iterable<string>;
+  readonly contests: Contest[];
+  readonly notes: string[];
+}): DerivedDefinition {
+  const jurisdiction = parts.jurisdiction ?? { id: DERIVED_JURISDICTION, name: 'Jurisdiction' };
+  const precincts = [...(parts.precincts ?? [])].map((p) =>
+    typeof p === 'string' ? { id: p, name: p, jurisdiction: jurisdiction.id, districts: [], splits: [] } : p,
+  );
+  const election: Election = {
+    format: 'tallyproof-election/1',
+    id: parts.id ?? slug(parts.title),
+    title: parts.title,
+    date: parts.date ?? '1970-01-01',
+    jurisdictions: [jurisdiction],
+    parties: [],
+    districts: [],
+    precincts: precincts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    ballotStyles: [...(parts.ballotStyles ?? [])].sort().map((id) => ({ id, precincts: [], districts: [] })),
+    contests: parts.contests,
+  };
+  const notes = parts.date
+    ? parts.notes
+    : [...parts.notes, 'no election date in the export: recorded as 1970-01-01'];
+  return { bytes: utf8(`${JSON.stringify(election, null, 2)}\n`), notes };
+}
