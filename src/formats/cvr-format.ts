@@ -3,7 +3,9 @@
  * piece of code for all formats. A reader splits its export into raw records on the reading thread and
  * converts each record to the one Cvr model on any thread, with only plain data (its context) to go on.
  */
+import { stat } from 'node:fs/promises';
 import type { Cvr } from '../core/cvr/model.js';
+import { InputError } from './errors.js';
 
 export interface RawRecord {
   /** Index of the record within its file, for messages (`CVR[12]`, `Sessions[12]`). */
@@ -60,4 +62,12 @@ export interface CvrFormatReader<Ctx> {
   convert(ctx: Ctx, raw: RawRecord, jurisdiction: string): ConvertedCvr;
   /** A definition derived from the export itself, for offices that load none. */
   derive(path: string, ctx: Ctx): Promise<DerivedDefinition>;
+}
+
+/** `files` for formats whose export is one file: it must exist and be a file. */
+export async function oneFile(path: string, what: string): Promise<string[]> {
+  const s = await stat(path).catch(() => undefined);
+  if (!s) throw new InputError(path, undefined, 'no such file');
+  if (!s.isFile()) throw new InputError(path, undefined, `${what}, not a folder`);
+  return [path];
 }

@@ -1,20 +1,12 @@
 /** NIST SP 1500-103 JSON as a CvrFormatReader: one report file is one import. */
-import { stat } from 'node:fs/promises';
-import type { CvrFormatReader } from '../cvr-format.js';
-import { InputError } from '../errors.js';
+import { type CvrFormatReader, oneFile } from '../cvr-format.js';
 import { cdfTextToCvr, readCdfCvrTexts } from './cdf-json-reader.js';
 import { deriveDefinitionFromCdf } from './derive-definition.js';
 
 export const cdfFormat: CvrFormatReader<null> = {
   name: 'cdf',
   recordName: 'CVR',
-  async files(path) {
-    const s = await stat(path).catch(() => undefined);
-    if (!s) throw new InputError(path, undefined, 'no such file');
-    if (!s.isFile())
-      throw new InputError(path, undefined, 'a CDF import is one CastVoteRecordReport file, not a folder');
-    return [path];
-  },
+  files: (path) => oneFile(path, 'a CDF import is one CastVoteRecordReport file'),
   context: async () => null,
   async *records(path, _ctx, report, onBytes) {
     const texts = readCdfCvrTexts(path, onBytes, (header) => {

@@ -4,11 +4,10 @@
  * `Choice_<n>_<m>:<Contest>:[<Rank>:]Vote For <N>:<Choice>:<Party>`, holding 1 where marked.
  * Contests and choices are named, and resolved to the definition's ids by name.
  */
-import { stat } from 'node:fs/promises';
 import type { Mark } from '../../core/cvr/model.js';
 import type { Contest } from '../../core/election/schema.js';
 import { csvRows } from '../csv/csv-rows.js';
-import type { ConvertedCvr, CvrFormatReader, RawRecord } from '../cvr-format.js';
+import { type ConvertedCvr, type CvrFormatReader, oneFile, type RawRecord } from '../cvr-format.js';
 import { derivedDefinition } from '../derived-definition.js';
 import { InputError } from '../errors.js';
 
@@ -101,12 +100,7 @@ export function clearBallotRowToCvr(
 export const clearBallotFormat: CvrFormatReader<ClearBallotContext> = {
   name: 'clearballot',
   recordName: 'line',
-  async files(p) {
-    const s = await stat(p).catch(() => undefined);
-    if (!s?.isFile())
-      throw new InputError(p, undefined, 'no such file (a Clear Ballot import is one CSV file)');
-    return [p];
-  },
+  files: (p) => oneFile(p, 'a Clear Ballot import is one CSV file'),
   async context(p) {
     for await (const { cells } of csvRows(p)) {
       const choices = cells.flatMap((h, i) => parseChoiceHeader(h, i) ?? []);

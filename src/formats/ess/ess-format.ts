@@ -9,7 +9,13 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Mark } from '../../core/cvr/model.js';
 import { csvRows } from '../csv/csv-rows.js';
-import type { ConvertedCvr, CvrFormatReader, RawRecord, ReaderOptions } from '../cvr-format.js';
+import {
+  type ConvertedCvr,
+  type CvrFormatReader,
+  oneFile,
+  type RawRecord,
+  type ReaderOptions,
+} from '../cvr-format.js';
 import { derivedDefinition } from '../derived-definition.js';
 import { InputError } from '../errors.js';
 import { checkZip } from '../zip-check.js';
@@ -163,12 +169,9 @@ export const essFormat: CvrFormatReader<EssContext> = {
   name: 'ess',
   recordName: 'row',
   async files(p) {
-    const s = await stat(p).catch(() => undefined);
-    if (!s?.isFile())
-      throw new InputError(p, undefined, 'no such file (an ES&S import is one .xlsx or .csv file)');
     if (!/\.(xlsx|csv)$/i.test(p))
       throw new InputError(p, undefined, 'an ES&S export is an .xlsx or .csv file');
-    return [p];
+    return oneFile(p, 'an ES&S import is one .xlsx or .csv file');
   },
   context: (p, o) => layout(p, o),
   async *records(p, ctx, _report, onBytes) {

@@ -4,11 +4,16 @@
  * columns. Columns are 1-based, as in an RCTab source; the candidate columns run from the first vote
  * column to the end of the header.
  */
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Mark } from '../../core/cvr/model.js';
 import { csvRows } from '../csv/csv-rows.js';
-import type { ConvertedCvr, CvrFormatReader, RawRecord, ReaderOptions } from '../cvr-format.js';
+import {
+  type ConvertedCvr,
+  type CvrFormatReader,
+  oneFile,
+  type RawRecord,
+  type ReaderOptions,
+} from '../cvr-format.js';
 import { derivedDefinition } from '../derived-definition.js';
 import { InputError } from '../errors.js';
 
@@ -54,12 +59,7 @@ export function genericRowToCvr(ctx: GenericCsvContext, raw: RawRecord, jurisdic
 export const genericCsvFormat: CvrFormatReader<GenericCsvContext> = {
   name: 'csv',
   recordName: 'line',
-  async files(p) {
-    const s = await stat(p).catch(() => undefined);
-    if (!s?.isFile())
-      throw new InputError(p, undefined, 'no such file (a generic CSV import is one .csv file)');
-    return [p];
-  },
+  files: (p) => oneFile(p, 'a generic CSV import is one .csv file'),
   async context(p, o: ReaderOptions) {
     for await (const { cells } of csvRows(p)) {
       const first = zeroBased(o.firstVoteColumn);
