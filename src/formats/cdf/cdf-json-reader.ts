@@ -13,6 +13,7 @@ import {
   type CdfGpUnit,
   CdfGpUnitSchema,
 } from './cdf-schema.js';
+import { cdfXmlItems } from './cdf-xml-items.js';
 
 const REPORT_TYPES = new Set(['CVR.CastVoteRecordReport', 'CastVoteRecordReport']);
 
@@ -22,7 +23,9 @@ export interface CdfHeader {
   readonly generatedDate?: string;
 }
 
-const items = (file: string, onBytes?: (n: number) => void) => splitJsonFile(file, 'CVR', onBytes);
+/** A report's items, from either encoding: JSON (.json) or XML (.xml). */
+const items = (file: string, onBytes?: (n: number) => void) =>
+  /\.xml$/i.test(file) ? cdfXmlItems(file, onBytes) : splitJsonFile(file, 'CVR', onBytes);
 
 function parseMember<T>(file: string, key: string, schema: z.ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);

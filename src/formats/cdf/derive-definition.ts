@@ -50,7 +50,7 @@ export async function deriveDefinitionFromCdf(file: string): Promise<DerivedDefi
   const scope = header.gpUnits.find((g) => g['@id'] === cdf.ElectionScopeId);
   const jurisdiction = {
     id: scope?.['@id'] ?? 'jurisdiction',
-    name: scope?.Name ?? cdf.Name ?? 'Jurisdiction',
+    name: scope?.Name || cdf.Name || scope?.['@id'] || 'Jurisdiction',
   };
   if (!scope) notes.push(`no election scope GpUnit: CVRs are assigned to jurisdiction "${jurisdiction.id}"`);
 
@@ -117,8 +117,11 @@ export async function deriveDefinitionFromCdf(file: string): Promise<DerivedDefi
   const election: Election = {
     format: 'tallyproof-election/1',
     id: cdf['@id'],
-    title: cdf.Name ?? scope?.Name ?? cdf['@id'],
-    date: (cdf.StartDate ?? header.generatedDate ?? '1970-01-01').slice(0, 10),
+    title: cdf.Name || scope?.Name || cdf['@id'],
+    date:
+      [cdf.StartDate, header.generatedDate]
+        .map((d) => d?.slice(0, 10))
+        .find((d) => d && /^\d{4}-\d{2}-\d{2}$/.test(d)) ?? '1970-01-01',
     jurisdictions: [jurisdiction],
     parties: [],
     districts: [],
