@@ -96,6 +96,7 @@ async function importFile(store: Store, exportPath: string, options: ImportOptio
   const files = await reader.files(exportPath);
   let size = 0;
   for (const f of files) size += (await stat(f)).size;
+  // One extra read of the export (~1 s per GB) buys refusing a re-import before any parsing or writing.
   const sha256 = await exportSha256(files);
   const previous = await store.importBySha(sha256);
   if (previous)

@@ -1,31 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { importFiles } from '../../src/app/import-cvrs.js';
-import { tallyStore } from '../../src/app/tally.js';
-import type { Cvr } from '../../src/core/cvr/model.js';
-import { decodeEntry } from '../../src/core/entries.js';
 import { parseChoiceHeader } from '../../src/formats/clearballot/clearballot-format.js';
-import { Store } from '../../src/store/store.js';
-import { now, testKeys } from '../support/fixtures.js';
+import { importAndRead } from '../support/import.js';
 import { describeWithShared } from '../support/shared.js';
 import { tempDir } from '../support/stores.js';
-
-async function importClearBallot(file: string) {
-  const store = await Store.open({ sqlitePath: path.join(tempDir(), 's.db') });
-  try {
-    const [r] = await importFiles(store, [file], { format: 'clearballot', signer: testKeys().signer, now });
-    const cvrs: Cvr[] = [];
-    for await (const rows of store.entries(0, await store.logSize()))
-      for (const row of rows) {
-        const d = decodeEntry(row.body);
-        if (d.ok && d.value.kind === 'cvr') cvrs.push(d.value.cvr);
-      }
-    return { summary: r!, cvrs, tally: (await tallyStore(store)).tally };
-  } finally {
-    await store.close();
-  }
-}
 
 it('reads choice headers with and without ranks', () => {
   expect(parseChoiceHeader('Choice_3_1:Democratic Primary:2:Vote For 1:Cory Booker:Democratic', 7)).toEqual({
@@ -69,7 +48,7 @@ it('imports plurality, vote-for-N and absent contests, with quoted commas in nam
       '3,B-2,1,B-2+1,P2,S1,SC2,0,0,0,0,0',
     ].join('\n'),
   );
-  const { cvrs, tally } = await importClearBallot(file);
+  const { cvrs, tally } = await importAndRead('clearballot', file);
   expect(
     cvrs.map((c) => [
       c.id,
@@ -121,7 +100,10 @@ describeWithShared('Clear Ballot RCTab case', 'conformance/rctab/clear_ballot_ka
     const expected = JSON.parse(
       readFileSync(path.join(dir, 'clear_ballot_kansas_primary_expected_detailed_report.json'), 'utf8'),
     );
-    const { summary, cvrs } = await importClearBallot(path.join(dir, 'clear_ballot_kansas_primary.cvr.csv'));
+    const { summary, cvrs } = await importAndRead(
+      'clearballot',
+      path.join(dir, 'clear_ballot_kansas_primary.cvr.csv'),
+    );
     expect(summary.cvrs).toBe(Number(expected.summary.totalNumBallots));
     expect(cvrs[0]!.contests[0]!.marks.map((m) => [m.rank, m.choice])).toEqual([
       [1, 'Amy Klobuchar'],

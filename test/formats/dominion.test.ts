@@ -1,32 +1,20 @@
 /** Dominion JSON exports as RCTab reads them: every case's export imports, and the Alaska export matches RCTab's own normalisation. */
+
 import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/app/import-cvrs.js';
-import { verifyStore } from '../../src/app/verify-store.js';
-import type { Cvr } from '../../src/core/cvr/model.js';
-import type { Election } from '../../src/core/election/schema.js';
-import { decodeEntry } from '../../src/core/entries.js';
 import { Store } from '../../src/store/store.js';
 import { now, testKeys } from '../support/fixtures.js';
+import { importAndRead } from '../support/import.js';
 import { describeWithShared } from '../support/shared.js';
 import { tempDir } from '../support/stores.js';
 
-async function importDominion(folder: string) {
-  const keys = testKeys();
-  const store = await Store.open({ sqlitePath: path.join(tempDir(), 's.db') });
-  const [r] = await importFiles(store, [folder], { format: 'dominion', signer: keys.signer, now });
-  const cvrs = new Map<string, Cvr>();
-  for await (const rows of store.entries(0, await store.logSize()))
-    for (const row of rows) {
-      const d = decodeEntry(row.body);
-      if (d.ok && d.value.kind === 'cvr') cvrs.set(d.value.cvr.id, d.value.cvr);
-    }
-  const election = JSON.parse(Buffer.from((await store.election())!.bytes).toString('utf8')) as Election;
-  const report = await verifyStore(store, keys.verifier);
-  await store.close();
-  return { summary: r!, cvrs, election, report };
+/** The Dominion import, with the CVRs by id. */
+async function importDominionById(folder: string) {
+  const r = await importAndRead('dominion', folder);
+  return { ...r, cvrs: new Map(r.cvrs.map((c) => [c.id, c])) };
 }
 
 const sessionsIn = (folder: string) =>
@@ -62,7 +50,7 @@ describeWithShared('Dominion CVR exports', 'conformance/rctab', (dir) => {
         console.warn(`SKIPPED ${folder}: its CvrExport is not in the shared snapshot`);
         return;
       }
-      const { summary, report } = await importDominion(folder);
+      const { summary, report } = await importDominionById(folder);
       expect(summary.cvrs).toBe(sessionsIn(folder));
       expect(report.failures).toEqual([]);
     });
@@ -81,7 +69,7 @@ describeWithShared('Dominion CVR exports', 'conformance/rctab', (dir) => {
         columns: true,
       },
     ) as Record<string, string>[];
-    const { cvrs, election } = await importDominion(
+    const { cvrs, election } = await importDominionById(
       path.join(dir, '_shared/dominion_alaska/alaska_input_data'),
     );
     expect(rows).toHaveLength(cvrs.size);
@@ -140,7 +128,7 @@ describeWithShared('Dominion CVR exports', 'conformance/rctab', (dir) => {
       RecordId: number;
       Modified: { PrecinctPortionId: number };
     };
-    const { cvrs } = await importDominion(folder);
+    const { cvrs } = await importDominionById(folder);
     const cvr = cvrs.get(`${modified.TabulatorId}-${modified.BatchId}-${modified.RecordId}`)!;
     expect(cvr.precinct).toBe(`portion-${modified.Modified.PrecinctPortionId}`);
   });

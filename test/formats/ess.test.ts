@@ -1,15 +1,11 @@
 /** ES&S ballot-per-row workbooks as RCTab reads them, with the column layout and labels of each RCTab case. */
+
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { expect, it } from 'vitest';
-import { importFiles } from '../../src/app/import-cvrs.js';
-import { verifyStore } from '../../src/app/verify-store.js';
-import type { Cvr } from '../../src/core/cvr/model.js';
-import { decodeEntry } from '../../src/core/entries.js';
 import type { ReaderOptions } from '../../src/formats/cvr-format.js';
-import { Store } from '../../src/store/store.js';
-import { now, testKeys } from '../support/fixtures.js';
+import { importAndRead } from '../support/import.js';
 import { describeWithShared } from '../support/shared.js';
 import { tempDir } from '../support/stores.js';
 
@@ -42,23 +38,6 @@ const optionsOf = (s: Source): ReaderOptions => ({
   undervoteLabel: text(s.skippedRankLabel ?? s.undervoteLabel),
 });
 
-async function importEss(file: string, readerOptions: ReaderOptions) {
-  const keys = testKeys();
-  const store = await Store.open({ sqlitePath: path.join(tempDir(), 's.db') });
-  try {
-    const [r] = await importFiles(store, [file], { format: 'ess', signer: keys.signer, now, readerOptions });
-    const cvrs: Cvr[] = [];
-    for await (const rows of store.entries(0, await store.logSize()))
-      for (const row of rows) {
-        const d = decodeEntry(row.body);
-        if (d.ok && d.value.kind === 'cvr') cvrs.push(d.value.cvr);
-      }
-    return { summary: r!, cvrs, report: await verifyStore(store, keys.verifier) };
-  } finally {
-    await store.close();
-  }
-}
-
 describeWithShared('ES&S workbooks', 'conformance/rctab', (dir) => {
   const manifest = JSON.parse(readFileSync(path.join(dir, 'MANIFEST.json'), 'utf8')) as {
     missing_from_snapshot: string[];
@@ -89,7 +68,7 @@ describeWithShared('ES&S workbooks', 'conformance/rctab', (dir) => {
   for (const { file, options, ballots } of cases.values()) {
     it(`${path.relative(dir, file)} holds the ${ballots} ballots RCTab counted`, async () => {
       if (statSync(file).size > 3_000_000) return;
-      const { summary, report } = await importEss(file, options);
+      const { summary, report } = await importAndRead('ess', file, options);
       expect(summary.cvrs).toBe(ballots);
       expect(report.failures).toEqual([]);
     });
@@ -105,7 +84,7 @@ describeWithShared('ES&S workbooks', 'conformance/rctab', (dir) => {
       '4,P-2,BS-1,,,',
     ];
     writeFileSync(csv, `${lines.join('\n')}\n`);
-    const { cvrs } = await importEss(csv, { overvoteDelimiter: '|' });
+    const { cvrs } = await importAndRead('ess', csv, { overvoteDelimiter: '|' });
     expect(cvrs.map((c) => [c.id, c.precinct, c.contests[0]])).toEqual([
       [
         '1',
@@ -144,7 +123,8 @@ describeWithShared('ES&S workbooks', 'conformance/rctab', (dir) => {
       readFileSync(path.join(dir, 'conversions_from_ess/conversions_from_ess_expected.csv')),
       { columns: true },
     ) as Record<string, string>[];
-    const { cvrs } = await importEss(
+    const { cvrs } = await importAndRead(
+      'ess',
       path.join(dir, '_shared/simple_ess_cvr.xlsx'),
       optionsOf(config.cvrFileSources[0]!),
     );

@@ -18,10 +18,7 @@ function parseBy(by: string | undefined): GroupBy | undefined {
   return by as GroupBy;
 }
 
-export function resultsCsv(
-  contests: readonly ContestResult[],
-  group?: { by: string; id: string },
-): string[][] {
+function resultsCsv(contests: readonly ContestResult[], group?: { by: string; id: string }): string[][] {
   return contests.flatMap((c) => {
     const prefix = group ? [group.id] : [];
     return [

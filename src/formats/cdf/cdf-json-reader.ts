@@ -159,13 +159,3 @@ export function cdfTextToCvr(
   const raw = parseCdfCvr(file, index, text);
   return { cvr: cdfCvrToCvr(file, index, raw, jurisdiction), electionId: raw.ElectionId };
 }
-
-/** Streams the CVRs of one report file. Throws InputError with the file, record and reason on bad input. */
-export async function* readCdfCvrs(
-  file: string,
-  jurisdiction: string,
-  onBytes?: (n: number) => void,
-): AsyncGenerator<{ index: number; cvr: Cvr }> {
-  for await (const { index, text } of readCdfCvrTexts(file, onBytes))
-    yield { index, cvr: cdfTextToCvr(file, index, text, jurisdiction).cvr };
-}
