@@ -43,6 +43,10 @@ export interface ReaderOptions {
   readonly overvoteLabel?: string;
   readonly undervoteLabel?: string;
   readonly overvoteDelimiter?: string;
+  /** How many rank columns follow the first vote column (default: to the end of the header). */
+  readonly rankColumns?: number;
+  /** Read an empty rank cell as a mark for this write-in label (RCTab's treatBlankAsUndeclaredWriteIn). */
+  readonly blankAsWriteIn?: string;
 }
 
 export interface CvrFormatReader<Ctx> {

@@ -32,6 +32,7 @@ export interface EssContext {
   readonly batchColumn?: number;
   readonly overvoteLabel: string;
   readonly undervoteLabel: string;
+  readonly blankAsWriteIn?: string;
   readonly overvoteDelimiter?: string;
 }
 
@@ -126,7 +127,7 @@ async function layout(file: string, o: ReaderOptions): Promise<EssContext> {
     file: path.basename(file),
     contest: o.contest ?? (title || path.basename(file).replace(/\.(xlsx|csv)$/i, '')),
     firstVoteColumn,
-    rankColumns: Math.max(1, rankColumns),
+    rankColumns: Math.max(1, o.rankColumns ?? rankColumns),
     firstVoteRow: o.firstVoteRow ?? 2,
     idColumn: column(o.idColumn, () => findColumn(header, /^cast vote record$/i)),
     precinctColumn: column(o.precinctColumn, () => findColumn(header, /^precinct$/i)),
@@ -135,6 +136,7 @@ async function layout(file: string, o: ReaderOptions): Promise<EssContext> {
     overvoteLabel: o.overvoteLabel ?? 'overvote',
     undervoteLabel: o.undervoteLabel ?? 'undervote',
     overvoteDelimiter: o.overvoteDelimiter,
+    ...(o.blankAsWriteIn ? { blankAsWriteIn: o.blankAsWriteIn } : {}),
   };
 }
 
@@ -144,7 +146,7 @@ export function essRowToCvr(ctx: EssContext, raw: RawRecord, jurisdiction: strin
   const marks: Mark[] = [];
   const overvotedRanks: number[] = [];
   for (let r = 0; r < ctx.rankColumns; r++) {
-    const value = cell(ctx.firstVoteColumn + r);
+    const value = cell(ctx.firstVoteColumn + r) ?? ctx.blankAsWriteIn;
     const rank = r + 1;
     if (value === undefined || value === ctx.undervoteLabel) continue;
     if (value === ctx.overvoteLabel) overvotedRanks.push(rank);

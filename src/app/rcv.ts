@@ -1,0 +1,209 @@
+/**
+ * `tallyproof rcv`: an RCTab contest configuration in, RCTab's reports out. The CVR files the
+ * configuration names are read by the same vendor readers the import uses; candidate names and
+ * aliases, write-in and overvote labels are resolved as RCTab resolves them.
+ */
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { didYouMean } from '../core/closest.js';
+import type { Cvr } from '../core/cvr/model.js';
+import { choicesOf, type Election } from '../core/election/schema.js';
+import {
+  EXPLICIT_OVERVOTE,
+  type Provider,
+  RcvConfigError,
+  type RcvContest,
+  type RctabSource,
+  RctabConfigSchema,
+  resolveRctabConfig,
+  UNDECLARED_WRITE_IN,
+} from '../core/rcv/config.js';
+import { reportFiles } from '../core/rcv/report.js';
+import { type RcvBallot, type RcvRanking, type RcvResult, tabulateRcv } from '../core/rcv/tabulator.js';
+import type { ReaderOptions } from '../formats/cvr-format.js';
+import { InputError } from '../formats/errors.js';
+import { type ImportFormat, readerFor } from '../formats/readers.js';
+
+const FORMAT_OF: Record<Provider, ImportFormat> = {
+  cdf: 'cdf',
+  clearBallot: 'clearballot',
+  dominion: 'dominion',
+  ess: 'ess',
+  hart: 'hart',
+  genericCsv: 'csv',
+};
+
+export interface RctabRun {
+  readonly contest: RcvContest;
+  readonly sources: RctabSource[];
+  readonly dir: string;
+}
+
+/** Reads and validates an RCTab configuration file; every problem is listed in one RcvConfigError. */
+export async function readRctabConfig(configPath: string): Promise<RctabRun> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(configPath, 'utf8'));
+  } catch (e) {
+    throw new RcvConfigError(configPath, [`not a readable JSON file: ${(e as Error).message}`]);
+  }
+  const parsed = RctabConfigSchema.safeParse(json);
+  if (!parsed.success)
+    throw new RcvConfigError(
+      configPath,
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(top level)'}: ${i.message}`),
+    );
+  const resolved = resolveRctabConfig(parsed.data);
+  const dir = path.dirname(path.resolve(configPath));
+  const problems = resolved.ok ? [] : [...resolved.problems];
+  for (const s of parsed.data.cvrFileSources)
+    if (s.filePath?.trim() && !(await stat(path.resolve(dir, s.filePath)).catch(() => undefined)))
+      problems.push(`cast vote record file not found: ${s.filePath}`);
+  if (!resolved.ok || problems.length > 0) throw new RcvConfigError(configPath, problems);
+  return { contest: resolved.contest, sources: resolved.sources, dir };
+}
+
+const text = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
+const column = (v: string | undefined) => (v?.trim() ? Number(v) : 0);
+
+function readerOptions(source: RctabSource, contest: RcvContest): ReaderOptions {
+  const firstVoteColumn = text(source.firstVoteColumnIndex);
+  const firstVoteRow = text(source.firstVoteRowIndex);
+  const rules = contest.rules;
+  return {
+    ...(firstVoteColumn ? { firstVoteColumn: Number(firstVoteColumn) } : {}),
+    ...(firstVoteRow ? { firstVoteRow: Number(firstVoteRow) } : {}),
+    idColumn: column(source.idColumnIndex),
+    precinctColumn: column(source.precinctColumnIndex),
+    batchColumn: column(source.batchColumnIndex),
+    ...(text(source.overvoteDelimiter) ? { overvoteDelimiter: text(source.overvoteDelimiter) } : {}),
+    ...(text(source.overvoteLabel) ? { overvoteLabel: text(source.overvoteLabel) } : {}),
+    ...(text(source.skippedRankLabel ?? source.undervoteLabel)
+      ? { undervoteLabel: text(source.skippedRankLabel ?? source.undervoteLabel) }
+      : {}),
+    ...(source.provider === 'ess' && Number.isFinite(rules.maxRankingsAllowed)
+      ? { rankColumns: rules.maxRankingsAllowed }
+      : {}),
+    ...(source.treatBlankAsUndeclaredWriteIn === true
+      ? { blankAsWriteIn: text(source.undeclaredWriteInLabel) ?? UNDECLARED_WRITE_IN }
+      : {}),
+  };
+}
+
+/** Picks the contest a source counts: its contestId (by id, then by name), or the export's only ranked contest. */
+function contestOf(election: Election, source: RctabSource, file: string) {
+  const wanted = text(source.contestId);
+  const contests = election.contests;
+  if (wanted) {
+    const found = contests.find((c) => c.id === wanted) ?? contests.find((c) => c.title === wanted);
+    if (!found)
+      throw new InputError(
+        file,
+        undefined,
+        `no contest ${JSON.stringify(wanted)} in the export${didYouMean(
+          wanted,
+          contests.map((c) => c.id),
+        )}`,
+      );
+    return found;
+  }
+  const ranked = contests.filter((c) => c.type === 'ranked');
+  const only = ranked.length === 1 ? ranked[0] : contests.length === 1 ? contests[0] : undefined;
+  if (!only) throw new InputError(file, undefined, 'the export holds several contests: give contestId');
+  return only;
+}
+
+/** The ballots of one source, candidates resolved to the configuration's names. */
+export async function readSourceBallots(run: RctabRun, source: RctabSource): Promise<RcvBallot[]> {
+  const file = path.resolve(run.dir, source.filePath ?? '');
+  const reader = readerFor(FORMAT_OF[source.provider as Provider]);
+  const ctx = await reader.context(file, readerOptions(source, run.contest));
+  const election = JSON.parse(Buffer.from((await reader.derive(file, ctx)).bytes).toString('utf8')) as Election;
+  const contest = contestOf(election, source, file);
+  const choiceName = new Map(choicesOf(contest).map((c) => [c.id, c.name]));
+
+  const byAlias = new Map<string, string>();
+  for (const c of run.contest.candidates) for (const a of [c.name, ...c.aliases]) byAlias.set(a, c.name);
+  const uwiLabel = text(source.undeclaredWriteInLabel);
+  const known = [...byAlias.keys()];
+  const { maxRankingsAllowed } = run.contest.rules;
+
+  const ballots: RcvBallot[] = [];
+  const report = {};
+  for await (const raw of reader.records(file, ctx, report)) {
+    const record = `${reader.recordName}[${raw.index}]`;
+    const { cvr } = reader.convert(ctx, raw, 'rcv');
+    const entry = cvr.contests.find((c) => c.contest === contest.id);
+    if (!entry) continue;
+    const resolve = (choice: string) => {
+      const name = choiceName.get(choice) ?? choice;
+      const candidate = byAlias.get(name) ?? byAlias.get(choice);
+      if (candidate) return candidate;
+      if (uwiLabel !== undefined && (name === uwiLabel || choice === uwiLabel)) return UNDECLARED_WRITE_IN;
+      throw new InputError(
+        file,
+        record,
+        `candidate ${JSON.stringify(name)} is not in the configuration${didYouMean(name, known)}`,
+      );
+    };
+    const byRank = new Map<number, string[]>();
+    const at = (rank: number) => {
+      if (rank > maxRankingsAllowed)
+        throw new InputError(file, record, `rank ${rank} is above maxRankingsAllowed (${maxRankingsAllowed})`);
+      let list = byRank.get(rank);
+      if (!list) byRank.set(rank, (list = []));
+      return list;
+    };
+    for (const m of entry.marks) at(m.rank ?? 1).push(resolve(m.choice));
+    for (const rank of entry.overvotedRanks ?? []) at(rank).push(EXPLICIT_OVERVOTE);
+    const rankings: RcvRanking[] = [...byRank.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([rank, candidates]) => ({ rank, candidates }));
+    ballots.push(ballotOf(cvr, rankings));
+  }
+  return ballots;
+}
+
+const ballotOf = (cvr: Cvr, rankings: RcvRanking[]): RcvBallot => ({
+  id: cvr.id,
+  ...(cvr.precinct !== undefined ? { precinct: cvr.precinct } : {}),
+  ...(cvr.batch !== undefined ? { batch: cvr.batch } : {}),
+  rankings,
+});
+
+/** Counts a contest; for multi-pass IRV, one single-winner pass per seat, earlier winners excluded. */
+export function countContest(contest: RcvContest, ballots: readonly RcvBallot[]): RcvResult[] {
+  if (contest.rules.winnerElectionMode !== 'multiPassIrv') return [tabulateRcv(contest, ballots)];
+  const passes: RcvResult[] = [];
+  const elected = new Set<string>();
+  for (let seat = 1; seat <= contest.rules.numberOfWinners; seat++) {
+    const pass: RcvContest = {
+      ...contest,
+      candidates: contest.candidates.map((c) => (elected.has(c.name) ? { ...c, excluded: true } : c)),
+      rules: { ...contest.rules, numberOfWinners: 1 },
+    };
+    const result = tabulateRcv(pass, ballots);
+    passes.push(result);
+    for (const w of result.winnerRound.keys()) elected.add(w);
+  }
+  return passes;
+}
+
+/** Reads the configuration and its CVR files, counts, and writes RCTab's reports into `outDir`. */
+export async function runRctabConfig(configPath: string, outDir: string) {
+  const run = await readRctabConfig(configPath);
+  const ballots: RcvBallot[] = [];
+  for (const source of run.sources) for (const b of await readSourceBallots(run, source)) ballots.push(b);
+  const results = countContest(run.contest, ballots);
+  const written: string[] = [];
+  for (const [i, result] of results.entries()) {
+    const suffix = results.length > 1 || run.contest.rules.winnerElectionMode === 'multiPassIrv' ? `_${i + 1}` : '';
+    for (const [name, content] of reportFiles(result, suffix)) {
+      const target = path.join(outDir, name);
+      await mkdir(path.dirname(target), { recursive: true });
+      await writeFile(target, content);
+      written.push(target);
+    }
+  }
+  return { contest: run.contest, ballots: ballots.length, results, written };
+}
