@@ -6,15 +6,14 @@
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { didYouMean } from '../core/closest.js';
-import type { Cvr } from '../core/cvr/model.js';
 import { choicesOf, type Election } from '../core/election/schema.js';
 import {
   EXPLICIT_OVERVOTE,
   type Provider,
+  RctabConfigSchema,
+  type RctabSource,
   RcvConfigError,
   type RcvContest,
-  type RctabSource,
-  RctabConfigSchema,
   resolveRctabConfig,
   UNDECLARED_WRITE_IN,
 } from '../core/rcv/config.js';
@@ -118,9 +117,14 @@ export async function readSourceBallots(run: RctabRun, source: RctabSource): Pro
   const file = path.resolve(run.dir, source.filePath ?? '');
   const reader = readerFor(FORMAT_OF[source.provider as Provider]);
   const ctx = await reader.context(file, readerOptions(source, run.contest));
-  const election = JSON.parse(Buffer.from((await reader.derive(file, ctx)).bytes).toString('utf8')) as Election;
+  const election = JSON.parse(
+    Buffer.from((await reader.derive(file, ctx)).bytes).toString('utf8'),
+  ) as Election;
   const contest = contestOf(election, source, file);
   const choiceName = new Map(choicesOf(contest).map((c) => [c.id, c.name]));
+  const writeInChoices = new Set(
+    contest.type === 'yesno' ? [] : contest.candidates.filter((c) => c.writeIn).map((c) => c.id),
+  );
 
   const byAlias = new Map<string, string>();
   for (const c of run.contest.candidates) for (const a of [c.name, ...c.aliases]) byAlias.set(a, c.name);
@@ -128,6 +132,8 @@ export async function readSourceBallots(run: RctabRun, source: RctabSource): Pro
   const known = [...byAlias.keys()];
   const { maxRankingsAllowed } = run.contest.rules;
 
+  const precinctOf = precinctNames(election, source.provider as Provider);
+  const placeholders = slicePlaceholders(source);
   const ballots: RcvBallot[] = [];
   const report = {};
   for await (const raw of reader.records(file, ctx, report)) {
@@ -139,7 +145,11 @@ export async function readSourceBallots(run: RctabRun, source: RctabSource): Pro
       const name = choiceName.get(choice) ?? choice;
       const candidate = byAlias.get(name) ?? byAlias.get(choice);
       if (candidate) return candidate;
-      if (uwiLabel !== undefined && (name === uwiLabel || choice === uwiLabel)) return UNDECLARED_WRITE_IN;
+      if (
+        run.contest.undeclaredWriteIns &&
+        (writeInChoices.has(choice) || name === uwiLabel || choice === uwiLabel)
+      )
+        return UNDECLARED_WRITE_IN;
       throw new InputError(
         file,
         record,
@@ -148,8 +158,13 @@ export async function readSourceBallots(run: RctabRun, source: RctabSource): Pro
     };
     const byRank = new Map<number, string[]>();
     const at = (rank: number) => {
-      if (rank > maxRankingsAllowed)
-        throw new InputError(file, record, `rank ${rank} is above maxRankingsAllowed (${maxRankingsAllowed})`);
+      // RCTab enforces maxRankingsAllowed when reading generic CSV; other readers pass every rank on.
+      if (source.provider === 'genericCsv' && rank > maxRankingsAllowed)
+        throw new InputError(
+          file,
+          record,
+          `rank ${rank} is above maxRankingsAllowed (${maxRankingsAllowed})`,
+        );
       let list = byRank.get(rank);
       if (!list) byRank.set(rank, (list = []));
       return list;
@@ -159,17 +174,43 @@ export async function readSourceBallots(run: RctabRun, source: RctabSource): Pro
     const rankings: RcvRanking[] = [...byRank.entries()]
       .sort((a, b) => a[0] - b[0])
       .map(([rank, candidates]) => ({ rank, candidates }));
-    ballots.push(ballotOf(cvr, rankings));
+    const precinct = precinctOf(cvr.precinct) ?? placeholders.precinct;
+    const batch = cvr.batch ?? placeholders.batch;
+    ballots.push({
+      id: cvr.id,
+      ...(precinct !== undefined ? { precinct } : {}),
+      ...(batch !== undefined ? { batch } : {}),
+      rankings,
+    });
   }
   return ballots;
 }
 
-const ballotOf = (cvr: Cvr, rankings: RcvRanking[]): RcvBallot => ({
-  id: cvr.id,
-  ...(cvr.precinct !== undefined ? { precinct: cvr.precinct } : {}),
-  ...(cvr.batch !== undefined ? { batch: cvr.batch } : {}),
-  rankings,
-});
+/**
+ * What RCTab calls a ballot's precinct: the precinct's name; for a Dominion precinct portion, the name
+ * of the precinct it belongs to, or none when the export has no precinct manifest.
+ */
+function precinctNames(election: Election, provider: Provider) {
+  const byId = new Map<string, string | undefined>();
+  for (const p of election.precincts) {
+    byId.set(p.id, provider === 'dominion' && p.splits.length === 0 ? undefined : p.name);
+    for (const split of p.splits) byId.set(split.id, p.name);
+  }
+  return (id: string | undefined) => (id === undefined ? undefined : byId.has(id) ? byId.get(id) : id);
+}
+
+/** RCTab's stand-ins for a missing precinct or batch cell, per reader, where the layout has the column. */
+function slicePlaceholders(source: RctabSource): { precinct?: string; batch?: string } {
+  const has = (v: string | undefined) => Boolean(v?.trim());
+  if (source.provider === 'ess')
+    return has(source.precinctColumnIndex) ? { precinct: 'missing_precinct_id' } : {};
+  if (source.provider === 'genericCsv')
+    return {
+      ...(has(source.precinctColumnIndex) ? { precinct: 'no precinct id' } : {}),
+      ...(has(source.batchColumnIndex) ? { batch: 'no batch id' } : {}),
+    };
+  return {};
+}
 
 /** Counts a contest; for multi-pass IRV, one single-winner pass per seat, earlier winners excluded. */
 export function countContest(contest: RcvContest, ballots: readonly RcvBallot[]): RcvResult[] {
@@ -197,7 +238,8 @@ export async function runRctabConfig(configPath: string, outDir: string) {
   const results = countContest(run.contest, ballots);
   const written: string[] = [];
   for (const [i, result] of results.entries()) {
-    const suffix = results.length > 1 || run.contest.rules.winnerElectionMode === 'multiPassIrv' ? `_${i + 1}` : '';
+    const suffix =
+      results.length > 1 || run.contest.rules.winnerElectionMode === 'multiPassIrv' ? `_${i + 1}` : '';
     for (const [name, content] of reportFiles(result, suffix)) {
       const target = path.join(outDir, name);
       await mkdir(path.dirname(target), { recursive: true });

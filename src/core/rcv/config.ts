@@ -104,7 +104,11 @@ export const TIEBREAK_MODES = [
   'useCandidateOrder',
   'generatePermutation',
 ] as const;
-export const OVERVOTE_RULES = ['alwaysSkipToNextRank', 'exhaustImmediately', 'exhaustIfMultipleContinuing'] as const;
+export const OVERVOTE_RULES = [
+  'alwaysSkipToNextRank',
+  'exhaustImmediately',
+  'exhaustIfMultipleContinuing',
+] as const;
 export const PROVIDERS = ['cdf', 'clearBallot', 'dominion', 'ess', 'hart', 'genericCsv'] as const;
 
 export type WinnerElectionMode = (typeof WINNER_ELECTION_MODES)[number];
@@ -187,7 +191,13 @@ export function resolveRctabConfig(
     problems.push(`${field} must be true or false, not ${JSON.stringify(value)}`);
     return false;
   };
-  const integerIn = (value: string | undefined, field: string, min: number, max: number, required: boolean) => {
+  const integerIn = (
+    value: string | undefined,
+    field: string,
+    min: number,
+    max: number,
+    required: boolean,
+  ) => {
     if (blank(value)) {
       if (required) problems.push(`${field} must be an integer from ${min} to ${max}`);
       return undefined;
@@ -242,7 +252,8 @@ export function resolveRctabConfig(
     ];
     for (const [field, value] of labels) {
       if (blank(value)) continue;
-      if (RESERVED.includes(value.toLowerCase())) problems.push(`${where}: ${field} "${value}" is a reserved term`);
+      if (RESERVED.includes(value.toLowerCase()))
+        problems.push(`${where}: ${field} "${value}" is a reserved term`);
       for (const [other, otherValue] of labels)
         if (other !== field && !blank(otherValue) && otherValue.toLowerCase() === value.toLowerCase())
           problems.push(`${where}: "${value}" can't be both ${field} and ${other}`);
@@ -256,7 +267,9 @@ export function resolveRctabConfig(
         if (blank(s.precinctColumnIndex) && tabulateByPrecinct)
           problems.push(`${where}: precinctColumnIndex is required when tabulateByPrecinct is enabled`);
         if (blank(s.overvoteDelimiter) && overvoteRule === 'exhaustIfMultipleContinuing')
-          problems.push(`${where}: overvoteDelimiter is required when overvoteRule is exhaustIfMultipleContinuing`);
+          problems.push(
+            `${where}: overvoteDelimiter is required when overvoteRule is exhaustIfMultipleContinuing`,
+          );
       }
       if (!blank(s.overvoteDelimiter) && /\\|^[a-zA-Z0-9.',\-"\s]+$/.test(s.overvoteDelimiter))
         problems.push(`${where}: overvoteDelimiter is invalid`);
@@ -270,16 +283,26 @@ export function resolveRctabConfig(
         ['precinctColumnIndex', s.precinctColumnIndex],
         ['overvoteDelimiter', s.overvoteDelimiter],
       ] as const)
-        if (!blank(value)) problems.push(`${where}: ${field} should not be defined for provider "${provider}"`);
+        if (!blank(value))
+          problems.push(`${where}: ${field} should not be defined for provider "${provider}"`);
       if (provider === 'cdf' && !blank(s.filePath) && !/\.(json|xml)$/i.test(s.filePath))
         problems.push(`${where}: CDF source files must be .json or .xml`);
-      if (provider === 'cdf' && tabulateByPrecinct) problems.push(`${where}: tabulateByPrecinct may not be used with CDF files`);
+      if (provider === 'cdf' && tabulateByPrecinct)
+        problems.push(`${where}: tabulateByPrecinct may not be used with CDF files`);
       if (flag(s.treatBlankAsUndeclaredWriteIn, `${where}: treatBlankAsUndeclaredWriteIn`))
-        problems.push(`${where}: treatBlankAsUndeclaredWriteIn should not be true for provider "${provider}"`);
+        problems.push(
+          `${where}: treatBlankAsUndeclaredWriteIn should not be true for provider "${provider}"`,
+        );
       if (blank(s.contestId)) problems.push(`${where}: contestId must be defined for provider "${provider}"`);
     }
-    if (!blank(s.overvoteLabel) && overvoteRule !== 'exhaustImmediately' && overvoteRule !== 'alwaysSkipToNextRank')
-      problems.push(`${where}: when overvoteLabel is supplied, overvoteRule must be exhaustImmediately or alwaysSkipToNextRank`);
+    if (
+      !blank(s.overvoteLabel) &&
+      overvoteRule !== 'exhaustImmediately' &&
+      overvoteRule !== 'alwaysSkipToNextRank'
+    )
+      problems.push(
+        `${where}: when overvoteLabel is supplied, overvoteRule must be exhaustImmediately or alwaysSkipToNextRank`,
+      );
   }
   const undeclaredWriteIns = sources.some(
     (s) => !blank(s.undeclaredWriteInLabel) || s.treatBlankAsUndeclaredWriteIn === true,
@@ -290,17 +313,24 @@ export function resolveRctabConfig(
 
   // Rules.
   const tiebreakMode = rules.tiebreakMode as TiebreakMode;
-  if (!TIEBREAK_MODES.includes(tiebreakMode)) problems.push(`tiebreakMode must be one of ${TIEBREAK_MODES.join(', ')}`);
+  if (!TIEBREAK_MODES.includes(tiebreakMode))
+    problems.push(`tiebreakMode must be one of ${TIEBREAK_MODES.join(', ')}`);
   const needsSeed = ['random', 'previousRoundCountsThenRandom', 'generatePermutation'].includes(tiebreakMode);
-  if (needsSeed && blank(rules.randomSeed)) problems.push('randomSeed is required when the tiebreakMode is random');
+  if (needsSeed && blank(rules.randomSeed))
+    problems.push('randomSeed is required when the tiebreakMode is random');
   const seed = integerIn(rules.randomSeed, 'randomSeed', -140737488355328, 140737488355327, false);
-  if (!OVERVOTE_RULES.includes(overvoteRule)) problems.push(`overvoteRule must be one of ${OVERVOTE_RULES.join(', ')}`);
+  if (!OVERVOTE_RULES.includes(overvoteRule))
+    problems.push(`overvoteRule must be one of ${OVERVOTE_RULES.join(', ')}`);
   const mode = rules.winnerElectionMode as WinnerElectionMode;
   if (!WINNER_ELECTION_MODES.includes(mode))
     problems.push(`winnerElectionMode must be one of ${WINNER_ELECTION_MODES.join(', ')}`);
   const maxRankingsRaw = rules.maxRankingsAllowed;
   const maxRankings =
-    maxRankingsRaw?.toLowerCase() === 'max' ? declared : blank(maxRankingsRaw) || !isInteger(maxRankingsRaw) ? Number.NaN : Number(maxRankingsRaw);
+    maxRankingsRaw?.toLowerCase() === 'max'
+      ? declared
+      : blank(maxRankingsRaw) || !isInteger(maxRankingsRaw)
+        ? Number.NaN
+        : Number(maxRankingsRaw);
   if (!(maxRankings >= 1)) problems.push('maxRankingsAllowed must be "max" or an integer of at least 1');
   const maxSkippedRaw = rules.maxSkippedRanksAllowed;
   const maxSkipped =
@@ -309,13 +339,32 @@ export function resolveRctabConfig(
       : blank(maxSkippedRaw) || !isInteger(maxSkippedRaw)
         ? Number.NaN
         : Number(maxSkippedRaw);
-  if (!(maxSkipped >= 0)) problems.push('maxSkippedRanksAllowed must be "unlimited" or an integer of at least 0');
-  const winners = integerIn(rules.numberOfWinners, 'numberOfWinners', 0, declared < 1 ? 2 ** 31 - 1 : declared, true);
-  const decimals = integerIn(rules.decimalPlacesForVoteArithmetic, 'decimalPlacesForVoteArithmetic', 1, 20, true);
+  if (!(maxSkipped >= 0))
+    problems.push('maxSkippedRanksAllowed must be "unlimited" or an integer of at least 0');
+  const winners = integerIn(rules.numberOfWinners, 'numberOfWinners', 0, 2 ** 31 - 1, true);
+  const decimals = integerIn(
+    rules.decimalPlacesForVoteArithmetic,
+    'decimalPlacesForVoteArithmetic',
+    1,
+    20,
+    true,
+  );
   // minimumVoteThreshold is obsolete in RCTab and ignored; it is still range-checked as RCTab does.
   integerIn(rules.minimumVoteThreshold, 'minimumVoteThreshold', 0, 1000000, false);
-  const pct = integerIn(rules.multiSeatBottomsUpPercentageThreshold, 'multiSeatBottomsUpPercentageThreshold', 1, 100, false);
-  const stopAfter = integerIn(rules.stopTabulationEarlyAfterRound, 'stopTabulationEarlyAfterRound', 1, 2 ** 31 - 1, false);
+  const pct = integerIn(
+    rules.multiSeatBottomsUpPercentageThreshold,
+    'multiSeatBottomsUpPercentageThreshold',
+    1,
+    100,
+    false,
+  );
+  const stopAfter = integerIn(
+    rules.stopTabulationEarlyAfterRound,
+    'stopTabulationEarlyAfterRound',
+    1,
+    2 ** 31 - 1,
+    false,
+  );
   const batchElimination = flag(rules.batchElimination, 'batchElimination');
   const continueUntilTwo = flag(rules.continueUntilTwoCandidatesRemain, 'continueUntilTwoCandidatesRemain');
   const nonInteger = flag(rules.nonIntegerWinningThreshold, 'nonIntegerWinningThreshold');
@@ -324,21 +373,31 @@ export function resolveRctabConfig(
     if (winners > 0 && mode === 'bottomsUpUsingPercentageThreshold')
       problems.push('numberOfWinners must be 0 when winnerElectionMode is bottomsUpUsingPercentageThreshold');
     if (winners > 1 && mode !== 'multiPassIrv') {
-      if (continueUntilTwo) problems.push('continueUntilTwoCandidatesRemain cannot be true in a multi-seat contest');
+      if (continueUntilTwo)
+        problems.push('continueUntilTwoCandidatesRemain cannot be true in a multi-seat contest');
       if (batchElimination) problems.push('batchElimination cannot be true in a multi-seat contest');
     }
     if (winners === 1 && mode !== 'singleWinnerMajority')
       problems.push(`winnerElectionMode cannot be ${mode} in a single-seat contest`);
     if (winners === 0) {
       if (mode !== 'bottomsUpUsingPercentageThreshold')
-        problems.push('when numberOfWinners is 0, winnerElectionMode must be bottomsUpUsingPercentageThreshold');
-      if (pct === undefined) problems.push('when numberOfWinners is 0, multiSeatBottomsUpPercentageThreshold is required');
+        problems.push(
+          'when numberOfWinners is 0, winnerElectionMode must be bottomsUpUsingPercentageThreshold',
+        );
+      if (pct === undefined)
+        problems.push('when numberOfWinners is 0, multiSeatBottomsUpPercentageThreshold is required');
     }
   }
   if (mode === 'bottomsUpUsingPercentageThreshold' && batchElimination)
-    problems.push('batchElimination cannot be true when winnerElectionMode is bottomsUpUsingPercentageThreshold');
-  if (mode !== 'multiWinnerAllowOnlyOneWinnerPerRound' && mode !== 'multiWinnerAllowMultipleWinnersPerRound') {
-    if (nonInteger) problems.push(`nonIntegerWinningThreshold cannot be true when winnerElectionMode is ${mode}`);
+    problems.push(
+      'batchElimination cannot be true when winnerElectionMode is bottomsUpUsingPercentageThreshold',
+    );
+  if (
+    mode !== 'multiWinnerAllowOnlyOneWinnerPerRound' &&
+    mode !== 'multiWinnerAllowMultipleWinnersPerRound'
+  ) {
+    if (nonInteger)
+      problems.push(`nonIntegerWinningThreshold cannot be true when winnerElectionMode is ${mode}`);
     if (hareQuota) problems.push(`hareQuota cannot be true when winnerElectionMode is ${mode}`);
   }
   if (nonInteger && hareQuota) problems.push('nonIntegerWinningThreshold and hareQuota cannot both be true');
@@ -367,14 +426,21 @@ export function resolveRctabConfig(
         decimalPlaces: decimals ?? 4,
         nonIntegerWinningThreshold: nonInteger,
         hareQuota,
-        firstRoundDeterminesThreshold: flag(rules.doesFirstRoundDetermineThreshold, 'doesFirstRoundDetermineThreshold'),
+        firstRoundDeterminesThreshold: flag(
+          rules.doesFirstRoundDetermineThreshold,
+          'doesFirstRoundDetermineThreshold',
+        ),
         batchElimination,
         cutoffElimination: flag(rules.cutoffElimination, 'cutoffElimination'),
         continueUntilTwoCandidatesRemain: continueUntilTwo,
         stopTabulationEarlyAfterRound: stopAfter ?? Number.POSITIVE_INFINITY,
         exhaustOnDuplicateCandidate: flag(rules.exhaustOnDuplicateCandidate, 'exhaustOnDuplicateCandidate'),
         ...(pct !== undefined
-          ? { bottomsUpPercentage: Dec.parse(rules.multiSeatBottomsUpPercentageThreshold!).divideExact(Dec.int(100)) }
+          ? {
+              bottomsUpPercentage: Dec.parse(rules.multiSeatBottomsUpPercentageThreshold!).divideExact(
+                Dec.int(100),
+              ),
+            }
           : {}),
       },
     },

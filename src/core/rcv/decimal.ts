@@ -101,6 +101,16 @@ export class Dec {
     return new Dec(this.unscaled / 10n ** BigInt(this.scale - scale), scale);
   }
 
+  /** The same value at the smallest scale that holds it, never below 0 ("15.00" → "15"). */
+  stripTrailingZeros(): Dec {
+    let { unscaled, scale } = this;
+    while (scale > 0 && unscaled % 10n === 0n) {
+      unscaled /= 10n;
+      scale--;
+    }
+    return new Dec(unscaled, scale);
+  }
+
   /** Java's BigDecimal.toString: plain unless the exponent is small, then scientific ("1E-7"). */
   toString(): string {
     const negative = this.unscaled < 0n;

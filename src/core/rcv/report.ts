@@ -34,13 +34,31 @@ const usesSurpluses = (r: RcvResult) => {
   );
 };
 const roundsOf = (m: ReadonlyMap<string, number>, round: number) =>
-  [...m].filter(([, r]) => r === round).map(([c]) => c).sort(byText);
+  [...m]
+    .filter(([, r]) => r === round)
+    .map(([c]) => c)
+    .sort(byText);
 
 function views(result: RcvResult): { view: View; path: string }[] {
   const out = [{ view: { rounds: result.rounds, transfers: result.transfers } as View, path: '' }];
-  for (const [kind, byId] of result.slices)
-    for (const [id, s] of byId) out.push({ view: { rounds: s.rounds, transfers: s.transfers, slice: { kind, id } }, path: `${kind}/${id}` });
+  for (const [kind, byId] of result.slices) {
+    const taken = new Set<string>();
+    for (const [id, s] of byId)
+      out.push({
+        view: { rounds: s.rounds, transfers: s.transfers, slice: { kind, id } },
+        path: `${kind}/${folderName(id, taken)}`,
+      });
+  }
   return out;
+}
+
+/** RCTab's file-name form of a precinct or batch id, made unique with _2, _3… */
+function folderName(id: string, taken: Set<string>): string {
+  const base = id.replace(/[^a-zA-Z0-9_\-.]/g, '_');
+  let name = base;
+  for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
+  taken.add(name);
+  return name;
 }
 
 export function detailedReportJson(result: RcvResult, view: View = result): Record<string, unknown> {
@@ -54,7 +72,8 @@ export function detailedReportJson(result: RcvResult, view: View = result): Reco
       who.map((c) => ({ [kind]: c, transfers: mapOf(view.transfers.from(round, c)) }));
     const inactive: Record<string, string> = {};
     for (const [key, , status] of INACTIVE) inactive[key] = tally.status(status).toString();
-    if (usesSurpluses(result) && round === numRounds) inactive.finalRoundSurplus = tally.status('finalRoundSurplus').toString();
+    if (usesSurpluses(result) && round === numRounds)
+      inactive.finalRoundSurplus = tally.status('finalRoundSurplus').toString();
     return {
       inactiveBallots: inactive,
       round,
@@ -130,7 +149,12 @@ export function detailedReportCsv(result: RcvResult, view: View = result): strin
   const first = rounds[0]!;
   const noRankings = first.status('undervote');
   row('Contest Summary');
-  row('Number to be Elected', String(rules.numberOfWinners));
+  row(
+    'Number to be Elected',
+    rules.winnerElectionMode === 'bottomsUpUsingPercentageThreshold'
+      ? `All candidates over the ${rules.bottomsUpPercentage?.mul(Dec.int(100)).stripTrailingZeros().toString()}% threshold`
+      : String(rules.numberOfWinners),
+  );
   row('Number of Candidates', String(result.numCandidates));
   row('Total Number of Ballots', first.activeBallots().add(first.inactiveBallots()).toString());
   row('Number of Undervotes (No Rankings)', noRankings.toString());
@@ -139,12 +163,24 @@ export function detailedReportCsv(result: RcvResult, view: View = result): strin
   row('Rounds', ...rounds.flatMap((_, i) => [`Round ${i + 1} Votes`, '% of vote', 'transfer']));
   const mark = view.slice ? '†' : '';
   const actionRow = (label: string, m: ReadonlyMap<string, number>) =>
-    row(label + mark, ...rounds.flatMap((_, i) => [roundsOf(m, i + 1).join('; '), '', '']));
+    row(
+      label + mark,
+      ...rounds.flatMap((_, i) => [
+        roundsOf(m, i + 1)
+          .map((c) => (result.decidedByTie.has(c) ? `${c}*` : c))
+          .join('; '),
+        '',
+        '',
+      ]),
+    );
   actionRow('Eliminated', result.eliminatedRound);
   actionRow('Elected', result.winnerRound);
 
-  const shareBase = (i: number) =>
-    (single || rules.firstRoundDeterminesThreshold ? rounds[i]! : first).activeAndLockedIn();
+  // Shares are of the round's own ballots where the threshold follows them, else of round 1's.
+  const perRound =
+    (single || rules.winnerElectionMode === 'bottomsUpUsingPercentageThreshold') &&
+    !rules.firstRoundDeterminesThreshold;
+  const shareBase = (i: number) => (perRound ? rounds[i]! : first).activeAndLockedIn();
   for (const candidate of result.candidateOrder) {
     const cells: string[] = [];
     for (let i = 0; i < n; i++) {
@@ -152,7 +188,9 @@ export function detailedReportCsv(result: RcvResult, view: View = result): strin
       cells.push(votes.toString());
       const base = shareBase(i);
       cells.push(base.signum() === 0 ? '' : `${percent(votes, base)}%`);
-      cells.push(i < n - 1 ? (rounds[i + 1]!.candidates.get(candidate) ?? Dec.ZERO).sub(votes).toString() : '0');
+      cells.push(
+        i < n - 1 ? (rounds[i + 1]!.candidates.get(candidate) ?? Dec.ZERO).sub(votes).toString() : '0',
+      );
     }
     row(candidate, ...cells);
   }
@@ -176,7 +214,8 @@ export function detailedReportCsv(result: RcvResult, view: View = result): strin
     ]),
   );
   const residual = result.residualSurplus;
-  if (!view.slice && residual.at(-1)!.signum() > 0) row('Residual surplus', ...residual.flatMap((r) => [r.toString(), '', '']));
+  if (!view.slice && residual.at(-1)!.signum() > 0)
+    row('Residual surplus', ...residual.flatMap((r) => [r.toString(), '', '']));
   if (usesSurpluses(result))
     row(
       'Final Round Surplus',
@@ -187,7 +226,13 @@ export function detailedReportCsv(result: RcvResult, view: View = result): strin
     );
   if (view.slice) {
     lines.push('');
-    row(`${mark}Elect/Eliminate decisions are from the full contest. All other results on this report are at the ${view.slice.kind} level.`);
+    row(
+      `${mark}Elect/Eliminate decisions are from the full contest. All other results on this report are at the ${view.slice.kind} level.`,
+    );
+  }
+  if (result.decidedByTie.size > 0) {
+    lines.push('');
+    row('*Tie resolved in accordance with election law');
   }
   return `${lines.join('\n')}\n`;
 }
@@ -229,11 +274,13 @@ export function reportFiles(result: RcvResult, suffix = ''): Map<string, string>
   for (const { view, path } of views(result)) {
     const dir = path ? `${path}/` : '';
     const csv = detailedReportCsv(result, view);
-    files.set(`${dir}detailed_report${suffix}.json`, `${JSON.stringify(detailedReportJson(result, view), null, 2)}\n`);
+    files.set(
+      `${dir}detailed_report${suffix}.json`,
+      `${JSON.stringify(detailedReportJson(result, view), null, 2)}\n`,
+    );
     files.set(`${dir}detailed_report${suffix}.csv`, csv);
     files.set(`${dir}summary_report${suffix}.csv`, summaryReportCsv(csv));
   }
   files.set(`transfers${suffix}.json`, `${JSON.stringify(transferTable(result), null, 2)}\n`);
   return files;
 }
-

@@ -48,6 +48,8 @@ export interface RcvResult {
   /** Every candidate name the contest counts (declared, and undeclared write-ins when in use). */
   readonly candidateNames: readonly string[];
   readonly numCandidates: number;
+  /** Candidates elected or eliminated by a tiebreak. */
+  readonly decidedByTie: ReadonlySet<string>;
 }
 
 export class RcvTabulationError extends Error {}
@@ -91,6 +93,7 @@ class Tabulation {
   private readonly eliminatedRound = new Map<string, number>();
   private readonly transfers = new Transfers();
   private readonly residual: Dec[] = [];
+  private readonly decidedByTie = new Set<string>();
   private readonly sliceKinds: SliceKind[];
   private readonly slices = new Map<SliceKind, Map<string, SliceResult>>();
   private round = 0;
@@ -112,8 +115,8 @@ class Tabulation {
 
     const byKey = new Map<string, Group>();
     for (const b of ballots) {
-      const precinct = contest.tabulateByPrecinct ? b.precinct : undefined;
-      const batch = contest.tabulateByBatch ? b.batch : undefined;
+      const precinct = contest.tabulateByPrecinct && b.precinct ? b.precinct : undefined;
+      const batch = contest.tabulateByBatch && b.batch ? b.batch : undefined;
       const key = JSON.stringify([b.rankings, precinct ?? null, batch ?? null]);
       const found = byKey.get(key);
       if (found) {
@@ -140,14 +143,17 @@ class Tabulation {
         if (id !== undefined && id !== '') ids.add(id);
       }
       if (ids.size === 0)
-        throw new RcvTabulationError(`tabulate by ${kind} is enabled, but the cast vote records name no ${kind}s`);
+        throw new RcvTabulationError(
+          `tabulate by ${kind} is enabled, but the cast vote records name no ${kind}s`,
+        );
       this.slices.set(kind, new Map([...ids].map((id) => [id, { rounds: [], transfers: new Transfers() }])));
     }
 
     this.permutation = contest.candidates.map((c) => c.name);
     const mode = this.rules.tiebreakMode;
     if (mode === 'random' || mode === 'previousRoundCountsThenRandom' || mode === 'generatePermutation') {
-      if (this.rules.randomSeed === undefined) throw new RcvTabulationError(`tiebreakMode ${mode} needs a randomSeed`);
+      if (this.rules.randomSeed === undefined)
+        throw new RcvTabulationError(`tiebreakMode ${mode} needs a randomSeed`);
       const random = new JavaRandom(this.rules.randomSeed);
       if (mode === 'generatePermutation') {
         this.permutation.sort(byText);
@@ -181,9 +187,12 @@ class Tabulation {
       const tally = this.computeRound();
       this.rounds.push(tally);
       this.residual.push(this.residual.at(-1) ?? Dec.ZERO);
-      const recompute = this.multiSeat
-        ? this.round === 1
-        : !this.rules.firstRoundDeterminesThreshold || this.round === 1;
+      // Multi-seat thresholds are fixed in round 1; single-seat ones follow the active ballots, unless the
+      // first round determines it or the count continues past its winner (then it stays where it was).
+      const fixed =
+        this.rules.firstRoundDeterminesThreshold ||
+        (this.rules.continueUntilTwoCandidatesRemain && this.winnerRound.size > 0);
+      const recompute = this.round === 1 || (!this.multiSeat && !fixed);
       this.setThreshold(recompute ? this.threshold(tally) : this.rounds.at(-2)!.threshold);
 
       const ordered = this.byTally(tally, [...tally.candidates.keys()]);
@@ -197,7 +206,8 @@ class Tabulation {
         this.percentageMode
       ) {
         const eliminated = this.eliminate(tally, ordered);
-        if (eliminated.length === 0) throw new RcvTabulationError(`round ${this.round}: no candidate could be eliminated`);
+        if (eliminated.length === 0)
+          throw new RcvTabulationError(`round ${this.round}: no candidate could be eliminated`);
         for (const c of eliminated) this.eliminatedRound.set(c, this.round);
       }
       if (this.multiSeat) this.updateWinnerTallies();
@@ -213,6 +223,7 @@ class Tabulation {
       slices: this.slices,
       candidateNames: this.names,
       numCandidates: this.numCandidates,
+      decidedByTie: this.decidedByTie,
     };
   }
 
@@ -263,7 +274,8 @@ class Tabulation {
         this.transfers.add(this.round, g.recipient, selected, value);
         for (const kind of this.sliceKinds) {
           const id = g[kind];
-          if (id !== undefined) this.slices.get(kind)?.get(id)?.transfers.add(this.round, g.recipient, selected, value);
+          if (id !== undefined)
+            this.slices.get(kind)?.get(id)?.transfers.add(this.round, g.recipient, selected, value);
         }
       }
       g.recipient = selected;
@@ -364,7 +376,8 @@ class Tabulation {
 
   private setThreshold(threshold: Dec): void {
     this.rounds.at(-1)!.threshold = threshold;
-    for (const byId of this.slices.values()) for (const s of byId.values()) s.rounds.at(-1)!.threshold = threshold;
+    for (const byId of this.slices.values())
+      for (const s of byId.values()) s.rounds.at(-1)!.threshold = threshold;
   }
 
   /** Candidates grouped by tally, lowest first; within a group in the round's iteration order. */
@@ -396,12 +409,15 @@ class Tabulation {
         selected = [...ordered.at(-1)!.names];
       else if (!this.bottomsUp)
         for (const g of ordered)
-          if (g.votes.cmp(tally.threshold) >= 0) selected.push(...g.names.filter((n) => n !== UNDECLARED_WRITE_IN));
+          if (g.votes.cmp(tally.threshold) >= 0)
+            selected.push(...g.names.filter((n) => n !== UNDECLARED_WRITE_IN));
     }
     const tiebreakMany =
       selected.length > 1 &&
-      (rules.winnerElectionMode === 'multiWinnerAllowOnlyOneWinnerPerRound' || rules.firstRoundDeterminesThreshold);
-    const tiebreakNone = rules.numberOfWinners === 1 && selected.length === 0 && active === 2 && unfilled === 1;
+      (rules.winnerElectionMode === 'multiWinnerAllowOnlyOneWinnerPerRound' ||
+        rules.firstRoundDeterminesThreshold);
+    const tiebreakNone =
+      rules.numberOfWinners === 1 && selected.length === 0 && active === 2 && unfilled === 1;
     if (tiebreakMany || tiebreakNone) {
       const top = ordered.at(-1)!;
       selected = top.names.length > 1 ? [this.tiebreak(true, top.names)] : [...top.names];
@@ -464,6 +480,12 @@ class Tabulation {
   }
 
   private tiebreak(selectingWinner: boolean, tied: readonly string[]): string {
+    const chosen = this.breakTie(selectingWinner, tied);
+    this.decidedByTie.add(chosen);
+    return chosen;
+  }
+
+  private breakTie(selectingWinner: boolean, tied: readonly string[]): string {
     const sorted = [...tied].sort(byText);
     const mode = this.rules.tiebreakMode;
     const ask = () => {
@@ -518,7 +540,9 @@ class Tabulation {
     for (const w of toProcess) {
       tally.candidates.set(w, fresh.has(w) ? Dec.ZERO : (previous?.candidates.get(w) ?? Dec.ZERO));
       for (const rounds of sliceRounds)
-        rounds.at(-1)!.candidates.set(w, fresh.has(w) ? Dec.ZERO : (rounds.at(-2)?.candidates.get(w) ?? Dec.ZERO));
+        rounds
+          .at(-1)!
+          .candidates.set(w, fresh.has(w) ? Dec.ZERO : (rounds.at(-2)?.candidates.get(w) ?? Dec.ZERO));
     }
     if (fresh.size === 0) return;
     for (const g of this.groups)

@@ -99,6 +99,8 @@ export function cdfCvrToCvr(file: string, index: number, raw: CdfCvr, jurisdicti
     for (const sel of c.CVRContestSelection ?? []) {
       for (const pos of sel.SelectionPosition) {
         if (pos.HasIndication === 'no' || (pos.NumberVotes ?? 1) === 0) continue;
+        // A write-in that names no contest selection cannot be counted for any option; RCTab ignores it too.
+        if (!sel.ContestSelectionId && pos.CVRWriteIn) continue;
         if (!sel.ContestSelectionId)
           throw new InputError(
             file,

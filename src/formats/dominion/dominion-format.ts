@@ -37,6 +37,8 @@ export interface DominionContext {
   readonly election?: { name?: string; jurisdiction?: string; date?: string };
   /** Contest ids that are ranked (NumOfRanks > 0). */
   readonly ranked: number[];
+  /** Outstack conditions that mark a contest as not valid on the ballot (`InvalidContest`). */
+  readonly invalidContest: number[];
 }
 
 const REQUIRED = ['CandidateManifest.json', 'ContestManifest.json'];
@@ -128,6 +130,8 @@ export function dominionSessionToCvr(
   const byContest = new Map<string, Mark[]>();
   for (const card of snap.Cards ?? [{ Contests: snap.Contests ?? [] }])
     for (const contest of card.Contests) {
+      // A contest the tabulator flagged as not valid on this ballot is not on it: no votes, no undervote.
+      if (contest.OutstackConditionIds?.some((c) => ctx.invalidContest.includes(c))) continue;
       const id = String(contest.Id);
       const marks = byContest.get(id) ?? [];
       byContest.set(id, marks);
@@ -184,6 +188,7 @@ export const dominionFormat: CvrFormatReader<DominionContext> = {
     const ballotTypes = await manifest(dir, 'BallotTypeManifest.json', DominionNamedSchema, false);
     const groups = await manifest(dir, 'CountingGroupManifest.json', DominionNamedSchema, false);
     const events = await manifest(dir, 'ElectionEventManifest.json', DominionElectionEventSchema, false);
+    const outstack = await manifest(dir, 'OutstackConditionManifest.json', DominionNamedSchema, false);
     const contestIds = new Set(contests.map((c) => c.Id));
     const orphan = candidates.find((c) => !contestIds.has(c.ContestId));
     if (orphan)
@@ -215,6 +220,7 @@ export const dominionFormat: CvrFormatReader<DominionContext> = {
         ? { name: event.Description, jurisdiction: event.Jurisdiction, date: event.ElectionDate }
         : undefined,
       ranked: contests.filter((c) => c.NumOfRanks > 0).map((c) => c.Id),
+      invalidContest: outstack.filter((o) => o.Description === 'InvalidContest').map((o) => o.Id),
     };
   },
   async *records(p, _ctx, _report, onBytes) {

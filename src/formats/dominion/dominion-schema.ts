@@ -36,7 +36,11 @@ const MarkSchema = z.looseObject({
   IsAmbiguous: z.boolean().optional(),
   IsVote: z.boolean().optional(),
 });
-const ContestSchema = z.looseObject({ Id, Marks: z.array(MarkSchema).default([]) });
+const ContestSchema = z.looseObject({
+  Id,
+  Marks: z.array(MarkSchema).default([]),
+  OutstackConditionIds: z.array(z.number().int()).optional(),
+});
 const CardSchema = z.looseObject({ Contests: z.array(ContestSchema).default([]) });
 const SnapshotSchema = z.looseObject({
   PrecinctPortionId: Id.optional(),
