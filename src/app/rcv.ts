@@ -18,6 +18,7 @@ import {
   UNDECLARED_WRITE_IN,
 } from '../core/rcv/config.js';
 import { reportFiles } from '../core/rcv/report.js';
+import { entryOf } from '../core/rcv/round-tally.js';
 import { type RcvBallot, type RcvRanking, type RcvResult, tabulateRcv } from '../core/rcv/tabulator.js';
 import type { ReaderOptions } from '../formats/cvr-format.js';
 import { InputError } from '../formats/errors.js';
@@ -165,9 +166,7 @@ export async function readSourceBallots(run: RctabRun, source: RctabSource): Pro
           record,
           `rank ${rank} is above maxRankingsAllowed (${maxRankingsAllowed})`,
         );
-      let list = byRank.get(rank);
-      if (!list) byRank.set(rank, (list = []));
-      return list;
+      return entryOf(byRank, rank, () => []);
     };
     for (const m of entry.marks) at(m.rank ?? 1).push(resolve(m.choice));
     for (const rank of entry.overvotedRanks ?? []) at(rank).push(EXPLICIT_OVERVOTE);

@@ -2,7 +2,6 @@
  * RCTab's reports from a count: the detailed report JSON, the detailed and summary CSV (laid out cell
  * for cell as RCTab lays them out), and a round-by-round transfer table for Sankey diagrams.
  */
-import { UNDECLARED_WRITE_IN } from './config.js';
 import { Dec, divideToPrecision } from './decimal.js';
 import { javaDoubleString } from './java-compat.js';
 import type { BallotStatus, RoundTally, Transfers } from './round-tally.js';

@@ -57,6 +57,16 @@ export class RoundTally {
   }
 }
 
+/** The map's entry for `key`, created with `make` when absent. */
+export function entryOf<K, V>(map: Map<K, V>, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
+}
+
 export const EXHAUSTED = 'exhausted';
 export const RESIDUAL_SURPLUS = 'residual surplus';
 
@@ -65,11 +75,8 @@ export class Transfers {
   private readonly byRound = new Map<number, Map<string, Map<string, Dec>>>();
 
   add(round: number, from: string | null, to: string | null, value: Dec): void {
-    let sources = this.byRound.get(round);
-    if (!sources) this.byRound.set(round, (sources = new Map()));
-    const source = from ?? 'uncounted';
-    let targets = sources.get(source);
-    if (!targets) sources.set(source, (targets = new Map()));
+    const sources = entryOf(this.byRound, round, () => new Map<string, Map<string, Dec>>());
+    const targets = entryOf(sources, from ?? 'uncounted', () => new Map<string, Dec>());
     const target = to ?? EXHAUSTED;
     targets.set(target, (targets.get(target) ?? Dec.ZERO).add(value));
   }

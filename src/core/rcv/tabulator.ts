@@ -66,7 +66,7 @@ interface Group {
   readonly locked: Map<string, Dec>;
 }
 
-const valueOf = (g: Group): Dec => {
+const unitValue = (g: Group): Dec => {
   let v = Dec.ONE;
   for (const x of g.locked.values()) v = v.sub(x);
   return v;
@@ -289,7 +289,7 @@ class Tabulation {
     const { rules } = this;
     const allSeatsFilled = this.usesSurpluses && this.winnerRound.size === rules.numberOfWinners;
     for (const g of this.groups) {
-      const unit = valueOf(g);
+      const unit = unitValue(g);
       const value = unit.times(g.weight);
       if (g.status !== 'active') {
         tally.addStatus(g.status, value);
@@ -432,7 +432,7 @@ class Tabulation {
     const fraction = extra.signum() > 0 ? extra.divide(votes, d, 'down') : Dec.ZERO;
     for (const g of this.groups) {
       if (g.recipient !== winner) continue;
-      const unit = valueOf(g);
+      const unit = unitValue(g);
       const moving = unit.mul(fraction).setScaleDown(d);
       g.locked.set(winner, unit.sub(moving));
     }
