@@ -7,6 +7,7 @@ import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { didYouMean } from '../core/closest.js';
 import { choicesOf, type Election } from '../core/election/schema.js';
+import { keyLabel, parseVerifierKey, type Verifier } from '../core/log/note.js';
 import {
   EXPLICIT_OVERVOTE,
   type Provider,
@@ -17,12 +18,16 @@ import {
   resolveRctabConfig,
   UNDECLARED_WRITE_IN,
 } from '../core/rcv/config.js';
+import { rcvBallotOf, rcvContestOf } from '../core/rcv/from-election.js';
 import { reportFiles } from '../core/rcv/report.js';
 import { entryOf } from '../core/rcv/round-tally.js';
 import { type RcvBallot, type RcvRanking, type RcvResult, tabulateRcv } from '../core/rcv/tabulator.js';
 import type { ReaderOptions } from '../formats/cvr-format.js';
 import { InputError } from '../formats/errors.js';
 import { type ImportFormat, readerFor } from '../formats/readers.js';
+import type { Store } from '../store/store.js';
+import { parseDefinition } from './load-election.js';
+import { verifyStore } from './verify-store.js';
 
 const FORMAT_OF: Record<Provider, ImportFormat> = {
   cdf: 'cdf',
@@ -247,4 +252,47 @@ export async function runRctabConfig(configPath: string, outDir: string) {
     }
   }
   return { contest: run.contest, ballots: ballots.length, results, written };
+}
+
+/**
+ * Counts a ranked contest from a store that verifies, with the rules its election definition records:
+ * like `tally`, the count rides on a full verification pass and nothing is counted from a store that fails it.
+ */
+export async function countStoredContest(
+  store: Store,
+  contestName: string,
+  options: { verifier?: Verifier; onProgress?: (done: number, total: number) => void } = {},
+) {
+  const stored = await store.election();
+  if (!stored) throw new Error('the store holds no election yet');
+  const { election } = parseDefinition('stored definition', stored.bytes);
+  const contest = election.contests.find((c) => c.id === contestName || c.title === contestName);
+  if (!contest)
+    throw new Error(
+      `no contest ${JSON.stringify(contestName)} in the election${didYouMean(
+        contestName,
+        election.contests.map((c) => c.title),
+      )}`,
+    );
+  if (contest.type !== 'ranked')
+    throw new Error(`contest ${JSON.stringify(contestName)} is not ranked: use tally`);
+  const key = await store.logKey();
+  const verifier = options.verifier ?? (key ? parseVerifierKey(key.vkey) : undefined);
+  if (!verifier) throw new Error('the log has no signed checkpoint yet: nothing verified to count');
+  const rcv = rcvContestOf(contest, election);
+  const ballots: RcvBallot[] = [];
+  const report = await verifyStore(store, verifier, {
+    onCvr: (cvr) => {
+      const b = rcvBallotOf(cvr, contest);
+      if (b) ballots.push(b);
+    },
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  if (!report.ok) throw new Error(`refusing to count: the store does not verify: ${report.failures[0]}`);
+  return {
+    contest: rcv,
+    results: countContest(rcv, ballots),
+    ballots: ballots.length,
+    verifiedWith: keyLabel(verifier),
+  };
 }

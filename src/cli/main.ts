@@ -1,10 +1,12 @@
 /** The tallyproof command line. Every command: non-zero exit and a one-line reason on failure. */
 import { Command, CommanderError } from 'commander';
+import { RcvConfigError } from '../core/rcv/config.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerEvidenceCommands } from './commands/evidence.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerLedgerCommands } from './commands/ledger.js';
+import { registerRcvCommand } from './commands/rcv.js';
 import { registerResultsCommands } from './commands/results.js';
 import { CliFailure } from './output.js';
 
@@ -18,6 +20,7 @@ registerKeyCommands(program);
 registerLedgerCommands(program);
 registerEvidenceCommands(program);
 registerResultsCommands(program);
+registerRcvCommand(program);
 registerGenerateCommand(program);
 registerDemoCommand(program);
 
@@ -26,6 +29,8 @@ try {
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
   const message = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`tallyproof: ${message.split('\n')[0]}\n`);
+  // Refusals that list every problem (an invalid RCTab configuration) print the whole list.
+  const listed = e instanceof RcvConfigError ? message : message.split('\n')[0];
+  process.stderr.write(`tallyproof: ${listed}\n`);
   process.exit(e instanceof CliFailure ? e.exitCode : 1);
 }

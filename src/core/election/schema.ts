@@ -1,5 +1,6 @@
 /** The election definition: parties, jurisdictions, districts, precincts (with splits), ballot styles, contests. */
 import { z } from 'zod';
+import { RctabConfigSchema } from '../rcv/config.js';
 
 const Id = z.string().min(1).max(200);
 const Name = z.string().min(1).max(500);
@@ -52,6 +53,8 @@ export const RankedContestSchema = z
     seats: z.number().int().min(1).default(1),
     maxRankings: z.number().int().min(1),
     candidates: z.array(CandidateSchema).min(1),
+    /** How the contest is counted, in RCTab's rule names; unset rules take the defaults of `rcv`. */
+    rules: RctabConfigSchema.shape.rules.optional(),
   })
   .strict();
 

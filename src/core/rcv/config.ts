@@ -177,6 +177,31 @@ export class RcvConfigError extends Error {
 const blank = (v: string | undefined): v is undefined => v === undefined || v.trim() === '';
 const isInteger = (v: string) => /^[+-]?\d+$/.test(v.trim());
 
+function flagOf(value: unknown, field: string, problems: string[]): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value === 'boolean') return value;
+  problems.push(`${field} must be true or false, not ${JSON.stringify(value)}`);
+  return false;
+}
+
+function integerOf(
+  value: string | undefined,
+  field: string,
+  min: number,
+  max: number,
+  required: boolean,
+  problems: string[],
+): number | undefined {
+  if (blank(value)) {
+    if (required) problems.push(`${field} must be an integer from ${min} to ${max}`);
+    return undefined;
+  }
+  const n = isInteger(value) ? Number(value) : Number.NaN;
+  if (!(n >= min && n <= max))
+    problems.push(`${field} must be an integer from ${min} to ${max}${required ? '' : ' if supplied'}`);
+  return Number.isNaN(n) ? undefined : n;
+}
+
 /** Validates a parsed configuration; returns the contest and its sources, or every problem found. */
 export function resolveRctabConfig(
   raw: RctabConfigFile,
@@ -185,28 +210,9 @@ export function resolveRctabConfig(
   const out = raw.outputSettings;
   const rules = raw.rules;
 
-  const flag = (value: unknown, field: string): boolean => {
-    if (value === undefined || value === null) return false;
-    if (typeof value === 'boolean') return value;
-    problems.push(`${field} must be true or false, not ${JSON.stringify(value)}`);
-    return false;
-  };
-  const integerIn = (
-    value: string | undefined,
-    field: string,
-    min: number,
-    max: number,
-    required: boolean,
-  ) => {
-    if (blank(value)) {
-      if (required) problems.push(`${field} must be an integer from ${min} to ${max}`);
-      return undefined;
-    }
-    const n = isInteger(value) ? Number(value) : Number.NaN;
-    if (!(n >= min && n <= max))
-      problems.push(`${field} must be an integer from ${min} to ${max}${required ? '' : ' if supplied'}`);
-    return Number.isNaN(n) ? undefined : n;
-  };
+  const flag = (value: unknown, field: string) => flagOf(value, field, problems);
+  const integerIn = (value: string | undefined, field: string, min: number, max: number, required: boolean) =>
+    integerOf(value, field, min, max, required, problems);
 
   if (blank(out.contestName)) problems.push('contestName is required');
 
@@ -311,7 +317,40 @@ export function resolveRctabConfig(
   if (declared < 1) problems.push('the configuration must name at least one declared candidate');
   else if (candidates.every((c) => c.excluded)) problems.push('at least one candidate must not be excluded');
 
-  // Rules.
+  const resolvedRules = resolveRctabRules(rules, declared, problems);
+
+  if (problems.length > 0 || !resolvedRules) return { ok: false, problems };
+  return {
+    ok: true,
+    sources,
+    contest: {
+      name: out.contestName ?? '',
+      date: out.contestDate ?? '',
+      jurisdiction: out.contestJurisdiction ?? '',
+      office: out.contestOffice ?? '',
+      candidates,
+      undeclaredWriteIns,
+      tabulateByPrecinct,
+      tabulateByBatch,
+      rules: resolvedRules,
+    },
+  };
+}
+
+/**
+ * Validates RCTab's counting rules (as a configuration file writes them) for a contest with `declared`
+ * candidates; problems are added to `problems`, and the rules are returned when there are none.
+ */
+export function resolveRctabRules(
+  rules: RctabConfigFile['rules'],
+  declared: number,
+  problems: string[],
+): RcvRules | undefined {
+  const before = problems.length;
+  const flag = (value: unknown, field: string) => flagOf(value, field, problems);
+  const integerIn = (value: string | undefined, field: string, min: number, max: number, required: boolean) =>
+    integerOf(value, field, min, max, required, problems);
+  const overvoteRule = rules.overvoteRule as OvervoteRule;
   const tiebreakMode = rules.tiebreakMode as TiebreakMode;
   if (!TIEBREAK_MODES.includes(tiebreakMode))
     problems.push(`tiebreakMode must be one of ${TIEBREAK_MODES.join(', ')}`);
@@ -402,47 +441,33 @@ export function resolveRctabConfig(
   }
   if (nonInteger && hareQuota) problems.push('nonIntegerWinningThreshold and hareQuota cannot both be true');
 
-  if (problems.length > 0) return { ok: false, problems };
+  if (problems.length > before) return undefined;
   return {
-    ok: true,
-    sources,
-    contest: {
-      name: out.contestName ?? '',
-      date: out.contestDate ?? '',
-      jurisdiction: out.contestJurisdiction ?? '',
-      office: out.contestOffice ?? '',
-      candidates,
-      undeclaredWriteIns,
-      tabulateByPrecinct,
-      tabulateByBatch,
-      rules: {
-        winnerElectionMode: mode,
-        numberOfWinners: winners ?? 1,
-        tiebreakMode,
-        ...(seed !== undefined ? { randomSeed: BigInt(rules.randomSeed!.trim()) } : {}),
-        overvoteRule,
-        maxSkippedRanksAllowed: maxSkipped,
-        maxRankingsAllowed: maxRankings,
-        decimalPlaces: decimals ?? 4,
-        nonIntegerWinningThreshold: nonInteger,
-        hareQuota,
-        firstRoundDeterminesThreshold: flag(
-          rules.doesFirstRoundDetermineThreshold,
-          'doesFirstRoundDetermineThreshold',
-        ),
-        batchElimination,
-        cutoffElimination: flag(rules.cutoffElimination, 'cutoffElimination'),
-        continueUntilTwoCandidatesRemain: continueUntilTwo,
-        stopTabulationEarlyAfterRound: stopAfter ?? Number.POSITIVE_INFINITY,
-        exhaustOnDuplicateCandidate: flag(rules.exhaustOnDuplicateCandidate, 'exhaustOnDuplicateCandidate'),
-        ...(pct !== undefined
-          ? {
-              bottomsUpPercentage: Dec.parse(rules.multiSeatBottomsUpPercentageThreshold!).divideExact(
-                Dec.int(100),
-              ),
-            }
-          : {}),
-      },
-    },
+    winnerElectionMode: mode,
+    numberOfWinners: winners ?? 1,
+    tiebreakMode,
+    ...(seed !== undefined ? { randomSeed: BigInt(rules.randomSeed!.trim()) } : {}),
+    overvoteRule,
+    maxSkippedRanksAllowed: maxSkipped,
+    maxRankingsAllowed: maxRankings,
+    decimalPlaces: decimals ?? 4,
+    nonIntegerWinningThreshold: nonInteger,
+    hareQuota,
+    firstRoundDeterminesThreshold: flag(
+      rules.doesFirstRoundDetermineThreshold,
+      'doesFirstRoundDetermineThreshold',
+    ),
+    batchElimination,
+    cutoffElimination: flag(rules.cutoffElimination, 'cutoffElimination'),
+    continueUntilTwoCandidatesRemain: continueUntilTwo,
+    stopTabulationEarlyAfterRound: stopAfter ?? Number.POSITIVE_INFINITY,
+    exhaustOnDuplicateCandidate: flag(rules.exhaustOnDuplicateCandidate, 'exhaustOnDuplicateCandidate'),
+    ...(pct !== undefined
+      ? {
+          bottomsUpPercentage: Dec.parse(rules.multiSeatBottomsUpPercentageThreshold!).divideExact(
+            Dec.int(100),
+          ),
+        }
+      : {}),
   };
 }

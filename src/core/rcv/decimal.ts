@@ -153,5 +153,16 @@ export function divideToPrecision(a: Dec, b: Dec, precision: number): Dec {
   const rest = finer.sub(q).unscaled; // at scale + 30, always ≥ 0 for positive operands
   const half = 5n * 10n ** 29n;
   if (rest > half || (rest === half && q.unscaled % 2n !== 0n)) q = Dec.of(q.unscaled + 1n, scale);
+  // An exact quotient keeps Java's preferred scale (a.scale − b.scale) where its digits allow.
+  if (rest === 0n) {
+    const preferred = Math.max(0, a.scale - b.scale);
+    let { unscaled } = q;
+    let s = scale;
+    while (s > preferred && unscaled % 10n === 0n) {
+      unscaled /= 10n;
+      s--;
+    }
+    q = Dec.of(unscaled, s);
+  }
   return q;
 }

@@ -488,10 +488,11 @@ class Tabulation {
   private breakTie(selectingWinner: boolean, tied: readonly string[]): string {
     const sorted = [...tied].sort(byText);
     const mode = this.rules.tiebreakMode;
-    const ask = () => {
-      const votes = this.rounds.at(-1)?.candidates.get(sorted[0]!)?.toString() ?? '0';
+    const ask = (among: readonly string[]) => {
+      const votes = this.rounds.at(-1)?.candidates.get(among[0]!)?.toString() ?? '0';
       return new RcvTabulationError(
-        `round ${this.round}: tie to ${selectingWinner ? 'elect' : 'eliminate'} one of ${sorted
+        `round ${this.round}: tie to ${selectingWinner ? 'elect' : 'eliminate'} one of ${[...among]
+          .sort(byText)
           .map((c) => `"${c}"`)
           .join(', ')} (${votes} votes each); tiebreakMode ${mode} needs an operator's decision — ` +
           'choose a non-interactive tiebreakMode to count without one',
@@ -505,7 +506,7 @@ class Tabulation {
       case 'random':
         return random(sorted);
       case 'stopCountingAndAsk':
-        throw ask();
+        throw ask(sorted);
       case 'useCandidateOrder':
       case 'generatePermutation': {
         const order = selectingWinner ? this.permutation : [...this.permutation].reverse();
@@ -520,7 +521,7 @@ class Tabulation {
           contention = (selectingWinner ? groups.at(-1)! : groups[0]!).names;
         }
         if (contention.length === 1) return contention[0]!;
-        if (mode === 'previousRoundCountsThenAsk') throw ask();
+        if (mode === 'previousRoundCountsThenAsk') throw ask(contention);
         return random(contention);
       }
     }

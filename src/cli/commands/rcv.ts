@@ -1,0 +1,70 @@
+/** rcv: ranked-choice counts as RCTab counts them, from an RCTab configuration or from the store. */
+import type { Command } from 'commander';
+import { readVerifierKey } from '../../app/keys.js';
+import { countStoredContest, runRctabConfig } from '../../app/rcv.js';
+import { detailedReportJson, transferTable } from '../../core/rcv/report.js';
+import type { RcvResult } from '../../core/rcv/tabulator.js';
+import { CliFailure, printJson, progress, say } from '../output.js';
+import { type StoreFlags, withStore, withStoreOptions } from '../store-options.js';
+
+const winnersOf = (r: RcvResult) =>
+  [...r.winnerRound].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([c]) => c);
+
+/** The machine-readable count: RCTab's detailed report plus winners in order of election and the transfer table. */
+const countJson = (r: RcvResult) => ({
+  winners: winnersOf(r),
+  ...detailedReportJson(r),
+  transfers: transferTable(r),
+});
+
+function sayCount(results: readonly RcvResult[]): void {
+  for (const [i, r] of results.entries()) {
+    const prefix = results.length > 1 ? `pass ${i + 1}: ` : '';
+    say(`${prefix}${winnersOf(r).join(', ') || 'no winner'} elected after ${r.rounds.length} round(s).`);
+  }
+}
+
+export function registerRcvCommand(program: Command): void {
+  withStoreOptions(program.command('rcv'))
+    .description(
+      'ranked-choice count as RCTab counts it: from an RCTab contest configuration (--config, --out) or a ranked contest in the store (--contest)',
+    )
+    .option('--config <file>', 'an RCTab contest configuration (.json); paths in it are relative to it')
+    .option('--out <dir>', 'where to write detailed_report.json/.csv, summary_report.csv and transfers.json')
+    .option('--contest <name>', 'a ranked contest in the store (id or title)')
+    .option('--vkey <vkey>', "verify the store against this key (default: the store's own log key)")
+    .option('--json', 'machine-readable output')
+    .action(
+      async (
+        o: StoreFlags & { config?: string; out?: string; contest?: string; vkey?: string; json?: boolean },
+      ) => {
+        if (o.config) {
+          if (!o.out) throw new CliFailure('--config needs --out DIR for the reports');
+          const run = await runRctabConfig(o.config, o.out);
+          if (o.json) {
+            printJson(run.results.length === 1 ? countJson(run.results[0]!) : run.results.map(countJson));
+            return;
+          }
+          say(`${run.contest.name}: ${run.ballots} ballots.`);
+          sayCount(run.results);
+          say(`Reports written to ${o.out} (${run.written.length} files).`);
+          return;
+        }
+        if (!o.contest) throw new CliFailure('give --config FILE --out DIR, or --contest NAME with a store');
+        const verifier = o.vkey ? await readVerifierKey(o.vkey) : undefined;
+        const bar = progress(o.json);
+        const count = await withStore(o, (store) =>
+          countStoredContest(store, o.contest!, {
+            ...(verifier ? { verifier } : {}),
+            onProgress: bar.tracker('verifying and reading ballots'),
+          }),
+        ).finally(() => bar.stop());
+        if (o.json) {
+          printJson(count.results.length === 1 ? countJson(count.results[0]!) : count.results.map(countJson));
+          return;
+        }
+        say(`${count.contest.name}: ${count.ballots} ballots, verified against ${count.verifiedWith}.`);
+        sayCount(count.results);
+      },
+    );
+}
