@@ -3,10 +3,7 @@
  * canonically, hash. CPU-bound, so imports run it on a worker thread beside the thread that reads the file
  * and writes the store (measured: about twice the import rate on two cores); in-process when no worker can start.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { type NameIndex, resolveNames } from '../core/cvr/resolve.js';
 import { cvrProblem, type DefinitionIndex } from '../core/cvr/validate.js';
@@ -16,6 +13,7 @@ import type { RawRecord } from '../formats/cvr-format.js';
 import { InputError } from '../formats/errors.js';
 import { type ImportFormat, readerFor } from '../formats/readers.js';
 import { nodeMerkleHasher } from '../platform/node-sha256.js';
+import { compiledWorker } from './worker-script.js';
 
 export interface PreparedCvr {
   readonly index: number;
@@ -110,15 +108,6 @@ export type WorkerReply =
       readonly message: string;
     };
 
-/** The compiled worker script (tests run from sources, so they use the build that `npm test` makes first). */
-function workerScript(): string | undefined {
-  const here = fileURLToPath(import.meta.url);
-  const js = here.endsWith('.ts')
-    ? path.resolve(path.dirname(here), '../../dist/src/app/prepare-worker.js')
-    : path.join(path.dirname(here), 'prepare-worker.js');
-  return existsSync(js) ? js : undefined;
-}
-
 const BATCH = 1000;
 const IN_FLIGHT = 6;
 /** Two workers beside the reading/writing thread measured fastest on this project's 2-core machines. */
@@ -129,7 +118,7 @@ export async function* prepareCvrs(
   raw: AsyncIterable<RawRecord>,
   ctx: PrepareContext & { definition: Uint8Array },
 ): AsyncGenerator<PreparedCvr[]> {
-  const script = process.env.TALLYPROOF_IMPORT_WORKERS === '0' ? undefined : workerScript();
+  const script = process.env.TALLYPROOF_IMPORT_WORKERS === '0' ? undefined : compiledWorker('prepare-worker');
   if (!script) {
     let batch: RawRecord[] = [];
     for await (const r of raw) {

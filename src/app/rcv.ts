@@ -4,7 +4,9 @@
  * aliases, write-in and overvote labels are resolved as RCTab resolves them.
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { didYouMean } from '../core/closest.js';
 import { choicesOf, type Election } from '../core/election/schema.js';
 import { keyLabel, parseVerifierKey, type Verifier } from '../core/log/note.js';
@@ -13,6 +15,7 @@ import {
   type Provider,
   RctabConfigSchema,
   type RctabSource,
+  type RcvCandidate,
   RcvConfigError,
   type RcvContest,
   resolveRctabConfig,
@@ -21,13 +24,20 @@ import {
 import { rcvBallotOf, rcvContestOf } from '../core/rcv/from-election.js';
 import { reportFiles } from '../core/rcv/report.js';
 import { entryOf } from '../core/rcv/round-tally.js';
-import { type RcvBallot, type RcvRanking, type RcvResult, tabulateRcv } from '../core/rcv/tabulator.js';
+import {
+  ballotKey,
+  type RcvBallot,
+  type RcvRanking,
+  type RcvResult,
+  tabulateRcv,
+} from '../core/rcv/tabulator.js';
 import type { ReaderOptions } from '../formats/cvr-format.js';
 import { InputError } from '../formats/errors.js';
 import { type ImportFormat, readerFor } from '../formats/readers.js';
 import type { Store } from '../store/store.js';
 import { parseDefinition } from './load-election.js';
 import { verifyStore } from './verify-store.js';
+import { compiledWorker } from './worker-script.js';
 
 const FORMAT_OF: Record<Provider, ImportFormat> = {
   cdf: 'cdf',
@@ -71,10 +81,9 @@ export async function readRctabConfig(configPath: string): Promise<RctabRun> {
 const text = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
 const column = (v: string | undefined) => (v?.trim() ? Number(v) : 0);
 
-function readerOptions(source: RctabSource, contest: RcvContest): ReaderOptions {
+function readerOptions(source: RctabSource, maxRankingsAllowed: number): ReaderOptions {
   const firstVoteColumn = text(source.firstVoteColumnIndex);
   const firstVoteRow = text(source.firstVoteRowIndex);
-  const rules = contest.rules;
   return {
     ...(firstVoteColumn ? { firstVoteColumn: Number(firstVoteColumn) } : {}),
     ...(firstVoteRow ? { firstVoteRow: Number(firstVoteRow) } : {}),
@@ -86,8 +95,8 @@ function readerOptions(source: RctabSource, contest: RcvContest): ReaderOptions 
     ...(text(source.skippedRankLabel ?? source.undervoteLabel)
       ? { undervoteLabel: text(source.skippedRankLabel ?? source.undervoteLabel) }
       : {}),
-    ...(source.provider === 'ess' && Number.isFinite(rules.maxRankingsAllowed)
-      ? { rankColumns: rules.maxRankingsAllowed }
+    ...(source.provider === 'ess' && Number.isFinite(maxRankingsAllowed)
+      ? { rankColumns: maxRankingsAllowed }
       : {}),
     ...(source.treatBlankAsUndeclaredWriteIn === true
       ? { blankAsWriteIn: text(source.undeclaredWriteInLabel) ?? UNDECLARED_WRITE_IN }
@@ -118,43 +127,53 @@ function contestOf(election: Election, source: RctabSource, file: string) {
   return only;
 }
 
+/** One CVR source to read: plain data, so a worker thread can read it. */
+export interface SourceJob {
+  readonly dir: string;
+  readonly source: RctabSource;
+  readonly candidates: readonly RcvCandidate[];
+  readonly undeclaredWriteIns: boolean;
+  readonly maxRankingsAllowed: number;
+}
+
+/** Exports of one contest whose choices are the candidates' names as written: no definition to derive. */
+const NAMED_CHOICES: readonly Provider[] = ['ess', 'genericCsv'];
+
 /** The ballots of one source, candidates resolved to the configuration's names. */
-export async function readSourceBallots(run: RctabRun, source: RctabSource): Promise<RcvBallot[]> {
-  const file = path.resolve(run.dir, source.filePath ?? '');
-  const reader = readerFor(FORMAT_OF[source.provider as Provider]);
-  const ctx = await reader.context(file, readerOptions(source, run.contest));
-  const election = JSON.parse(
-    Buffer.from((await reader.derive(file, ctx)).bytes).toString('utf8'),
-  ) as Election;
-  const contest = contestOf(election, source, file);
-  const choiceName = new Map(choicesOf(contest).map((c) => [c.id, c.name]));
+export async function readSourceBallots(job: SourceJob): Promise<RcvBallot[]> {
+  const { source, maxRankingsAllowed } = job;
+  const provider = source.provider as Provider;
+  const file = path.resolve(job.dir, source.filePath ?? '');
+  const reader = readerFor(FORMAT_OF[provider]);
+  const ctx = await reader.context(file, readerOptions(source, maxRankingsAllowed));
+  const election = NAMED_CHOICES.includes(provider)
+    ? undefined
+    : (JSON.parse(Buffer.from((await reader.derive(file, ctx)).bytes).toString('utf8')) as Election);
+  const contest = election ? contestOf(election, source, file) : undefined;
+  const choiceName = new Map(contest ? choicesOf(contest).map((c) => [c.id, c.name]) : []);
   const writeInChoices = new Set(
-    contest.type === 'yesno' ? [] : contest.candidates.filter((c) => c.writeIn).map((c) => c.id),
+    !contest || contest.type === 'yesno' ? [] : contest.candidates.filter((c) => c.writeIn).map((c) => c.id),
   );
 
   const byAlias = new Map<string, string>();
-  for (const c of run.contest.candidates) for (const a of [c.name, ...c.aliases]) byAlias.set(a, c.name);
+  for (const c of job.candidates) for (const a of [c.name, ...c.aliases]) byAlias.set(a, c.name);
   const uwiLabel = text(source.undeclaredWriteInLabel);
   const known = [...byAlias.keys()];
-  const { maxRankingsAllowed } = run.contest.rules;
 
-  const precinctOf = precinctNames(election, source.provider as Provider);
+  const precinctOf = election ? precinctNames(election, provider) : (id: string | undefined) => id;
   const placeholders = slicePlaceholders(source);
-  const ballots: RcvBallot[] = [];
+  const byKey = new Map<string, { -readonly [K in keyof RcvBallot]: RcvBallot[K] } & { count: number }>();
   const report = {};
   for await (const raw of reader.records(file, ctx, report)) {
     const record = `${reader.recordName}[${raw.index}]`;
     const { cvr } = reader.convert(ctx, raw, 'rcv');
-    const entry = cvr.contests.find((c) => c.contest === contest.id);
+    const entry = contest ? cvr.contests.find((c) => c.contest === contest.id) : cvr.contests[0];
     if (!entry) continue;
     const resolve = (choice: string) => {
       const name = choiceName.get(choice) ?? choice;
       const candidate = byAlias.get(name) ?? byAlias.get(choice);
       if (candidate) return candidate;
-      if (
-        run.contest.undeclaredWriteIns &&
-        (writeInChoices.has(choice) || name === uwiLabel || choice === uwiLabel)
-      )
+      if (job.undeclaredWriteIns && (writeInChoices.has(choice) || name === uwiLabel || choice === uwiLabel))
         return UNDECLARED_WRITE_IN;
       throw new InputError(
         file,
@@ -165,7 +184,7 @@ export async function readSourceBallots(run: RctabRun, source: RctabSource): Pro
     const byRank = new Map<number, string[]>();
     const at = (rank: number) => {
       // RCTab enforces maxRankingsAllowed when reading generic CSV; other readers pass every rank on.
-      if (source.provider === 'genericCsv' && rank > maxRankingsAllowed)
+      if (provider === 'genericCsv' && rank > maxRankingsAllowed)
         throw new InputError(
           file,
           record,
@@ -180,14 +199,20 @@ export async function readSourceBallots(run: RctabRun, source: RctabSource): Pro
       .map(([rank, candidates]) => ({ rank, candidates }));
     const precinct = precinctOf(cvr.precinct) ?? placeholders.precinct;
     const batch = cvr.batch ?? placeholders.batch;
-    ballots.push({
-      id: cvr.id,
-      ...(precinct !== undefined ? { precinct } : {}),
-      ...(batch !== undefined ? { batch } : {}),
-      rankings,
-    });
+    // Identical ballots travel as one with a count: far less to hold and to hand between threads.
+    const key = ballotKey(rankings, precinct, batch);
+    const same = byKey.get(key);
+    if (same) same.count++;
+    else
+      byKey.set(key, {
+        id: cvr.id,
+        count: 1,
+        ...(precinct !== undefined ? { precinct } : {}),
+        ...(batch !== undefined ? { batch } : {}),
+        rankings,
+      });
   }
-  return ballots;
+  return [...byKey.values()];
 }
 
 /**
@@ -216,6 +241,60 @@ function slicePlaceholders(source: RctabSource): { precinct?: string; batch?: st
   return {};
 }
 
+/**
+ * Every source's ballots, in source order. Reading a vendor export is the slow part of a count (a
+ * million-ballot ES&S export is thirteen workbooks), so sources are read on two worker threads at once
+ * when more than one is named; in-process otherwise, or when no built worker is at hand.
+ */
+export async function readAllBallots(run: RctabRun): Promise<RcvBallot[]> {
+  const jobs: SourceJob[] = run.sources.map((source) => ({
+    dir: run.dir,
+    source,
+    candidates: run.contest.candidates,
+    undeclaredWriteIns: run.contest.undeclaredWriteIns,
+    maxRankingsAllowed: run.contest.rules.maxRankingsAllowed,
+  }));
+  const script = jobs.length > 1 ? compiledWorker('rcv-worker') : undefined;
+  const lanes = Math.min(jobs.length, Math.max(1, Math.min(2, availableParallelism())));
+  const results: RcvBallot[][] = new Array(jobs.length);
+  let next = 0;
+  const lane = async () => {
+    const worker = script ? new Worker(script) : undefined;
+    try {
+      while (next < jobs.length) {
+        const i = next++;
+        results[i] = worker ? await inWorker(worker, jobs[i]!) : await readSourceBallots(jobs[i]!);
+      }
+    } finally {
+      await worker?.terminate();
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  return results.flat();
+}
+
+export type RcvWorkerReply =
+  | { readonly ok: true; readonly ballots: RcvBallot[] }
+  | {
+      readonly ok: false;
+      readonly input?: { file: string; record?: string; reason: string };
+      readonly message: string;
+    };
+
+function inWorker(worker: Worker, job: SourceJob): Promise<RcvBallot[]> {
+  return new Promise((resolve, reject) => {
+    const fail = (e: Error) => reject(e);
+    worker.once('error', fail);
+    worker.once('message', (reply: RcvWorkerReply) => {
+      worker.off('error', fail);
+      if (reply.ok) resolve(reply.ballots);
+      else if (reply.input) reject(new InputError(reply.input.file, reply.input.record, reply.input.reason));
+      else reject(new Error(reply.message));
+    });
+    worker.postMessage(job);
+  });
+}
+
 /** Counts a contest; for multi-pass IRV, one single-winner pass per seat, earlier winners excluded. */
 export function countContest(contest: RcvContest, ballots: readonly RcvBallot[]): RcvResult[] {
   if (contest.rules.winnerElectionMode !== 'multiPassIrv') return [tabulateRcv(contest, ballots)];
@@ -237,8 +316,7 @@ export function countContest(contest: RcvContest, ballots: readonly RcvBallot[])
 /** Reads the configuration and its CVR files, counts, and writes RCTab's reports into `outDir`. */
 export async function runRctabConfig(configPath: string, outDir: string) {
   const run = await readRctabConfig(configPath);
-  const ballots: RcvBallot[] = [];
-  for (const source of run.sources) for (const b of await readSourceBallots(run, source)) ballots.push(b);
+  const ballots = await readAllBallots(run);
   const results = countContest(run.contest, ballots);
   const written: string[] = [];
   for (const [i, result] of results.entries()) {

@@ -20,7 +20,10 @@ export interface RcvRanking {
 }
 
 export interface RcvBallot {
+  /** The ballot's id (for a ballot standing for several, the first one's). */
   readonly id: string;
+  /** How many identical ballots (same rankings, precinct and batch) this one stands for; 1 when absent. */
+  readonly count?: number;
   readonly precinct?: string;
   readonly batch?: string;
   /** Ascending by rank; ranks with no mark are absent. */
@@ -74,6 +77,13 @@ const unitValue = (g: Group): Dec => {
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/** Identical ballots share a key: same marks at the same ranks, same precinct and batch. */
+export function ballotKey(rankings: readonly RcvRanking[], precinct?: string, batch?: string): string {
+  let key = '';
+  for (const r of rankings) key += `${r.rank}\u0001${r.candidates.join('\u0001')}\u0002`;
+  return `${key}\u0003${precinct ?? ''}\u0003${batch ?? ''}`;
+}
+
 export function tabulateRcv(contest: RcvContest, ballots: Iterable<RcvBallot>): RcvResult {
   return new Tabulation(contest, ballots).run();
 }
@@ -117,10 +127,11 @@ class Tabulation {
     for (const b of ballots) {
       const precinct = contest.tabulateByPrecinct && b.precinct ? b.precinct : undefined;
       const batch = contest.tabulateByBatch && b.batch ? b.batch : undefined;
-      const key = JSON.stringify([b.rankings, precinct ?? null, batch ?? null]);
+      const key = ballotKey(b.rankings, precinct, batch);
+      const weight = BigInt(b.count ?? 1);
       const found = byKey.get(key);
       if (found) {
-        found.weight++;
+        found.weight += weight;
         continue;
       }
       const group: Group = {
@@ -128,7 +139,7 @@ class Tabulation {
         maxRank: b.rankings.at(-1)?.rank ?? 0,
         ...(precinct !== undefined ? { precinct } : {}),
         ...(batch !== undefined ? { batch } : {}),
-        weight: 1n,
+        weight,
         recipient: null,
         status: 'active',
         locked: new Map(),
