@@ -91,6 +91,23 @@ switch (job) {
     detail = { cvrs: n, files: args.length };
     break;
   }
+  case 'rcv': {
+    // An RCTab configuration end to end (read every source, count, write the reports), and the count alone.
+    const { readRctabConfig, readAllBallots, countContest, runRctabConfig } = await import(
+      '../src/app/rcv.js'
+    );
+    const [config, out] = args as [string, string];
+    const { ballots: cvrs, results } = await runRctabConfig(config, out);
+    const endToEnd = (performance.now() - t0) / 1000;
+    const run = await readRctabConfig(config);
+    const ballots = await readAllBallots(run);
+    const c0 = performance.now();
+    countContest(run.contest, ballots);
+    const countSeconds = (performance.now() - c0) / 1000;
+    const total = ballots.reduce((n, b) => n + (b.count ?? 1), 0);
+    detail = { endToEnd, countSeconds, cvrs: total, distinct: cvrs, rounds: results[0]!.rounds.length };
+    break;
+  }
   case 'sha256': {
     // A Merkle tree over N leaves built with the tile builder: N leaf hashes + N−1 interior hashes.
     const n = Number(args[0]);
