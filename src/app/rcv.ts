@@ -21,6 +21,7 @@ import {
   resolveRctabConfig,
   UNDECLARED_WRITE_IN,
 } from '../core/rcv/config.js';
+import { type ExportedBallot, rctabCdfJson, rctabCvrCsv } from '../core/rcv/cvr-export.js';
 import { rcvBallotOf, rcvContestOf } from '../core/rcv/from-election.js';
 import { reportFiles } from '../core/rcv/report.js';
 import { entryOf } from '../core/rcv/round-tally.js';
@@ -29,6 +30,7 @@ import {
   type RcvBallot,
   type RcvRanking,
   type RcvResult,
+  type TabulateOptions,
   tabulateRcv,
 } from '../core/rcv/tabulator.js';
 import type { ReaderOptions } from '../formats/cvr-format.js';
@@ -52,6 +54,8 @@ export interface RctabRun {
   readonly contest: RcvContest;
   readonly sources: RctabSource[];
   readonly dir: string;
+  /** The configuration asks for the CVRs as a NIST CDF report with each ballot's round snapshots. */
+  readonly generateCdfJson: boolean;
 }
 
 /** Reads and validates an RCTab configuration file; every problem is listed in one RcvConfigError. */
@@ -75,7 +79,12 @@ export async function readRctabConfig(configPath: string): Promise<RctabRun> {
     if (s.filePath?.trim() && !(await stat(path.resolve(dir, s.filePath)).catch(() => undefined)))
       problems.push(`cast vote record file not found: ${s.filePath}`);
   if (!resolved.ok || problems.length > 0) throw new RcvConfigError(configPath, problems);
-  return { contest: resolved.contest, sources: resolved.sources, dir };
+  return {
+    contest: resolved.contest,
+    sources: resolved.sources,
+    dir,
+    generateCdfJson: resolved.generateCdfJson,
+  };
 }
 
 const text = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
@@ -134,16 +143,39 @@ export interface SourceJob {
   readonly candidates: readonly RcvCandidate[];
   readonly undeclaredWriteIns: boolean;
   readonly maxRankingsAllowed: number;
+  /** Keep every ballot its own instead of counting identical ones together. */
+  readonly each?: boolean;
 }
 
 /** Exports of one contest whose choices are the candidates' names as written: no definition to derive. */
 const NAMED_CHOICES: readonly Provider[] = ['ess', 'genericCsv'];
 
-/** The ballots of one source, candidates resolved to the configuration's names. */
-export async function readSourceBallots(job: SourceJob): Promise<RcvBallot[]> {
+/** What RCTab keeps of a record beside its rankings: the ids and places it prints in its CVR exports. */
+export interface RctabRecord {
+  /** RCTab's CVR id: file and row for ES&S and generic CSV, file(n) for CDF, tabulator-batch-record for Dominion. */
+  readonly rctabId: string;
+  /** The id the vendor wrote, where there is one. */
+  readonly vendorId?: string;
+  readonly contestId?: string;
+  readonly tabulator?: string;
+  readonly batch?: string;
+  readonly precinct?: string;
+  readonly portion?: string;
+}
+
+/** One ballot of a source: resolved for counting, as marked (aliases kept) for RCTab's CVR exports. */
+export interface SourceBallot {
+  readonly ballot: RcvBallot;
+  readonly asMarked: readonly RcvRanking[];
+  readonly record: RctabRecord;
+}
+
+/** The ballots of one source in file order, candidates resolved to the configuration's names. */
+export async function* sourceBallots(job: SourceJob): AsyncGenerator<SourceBallot> {
   const { source, maxRankingsAllowed } = job;
   const provider = source.provider as Provider;
   const file = path.resolve(job.dir, source.filePath ?? '');
+  const base = path.basename(file);
   const reader = readerFor(FORMAT_OF[provider]);
   const ctx = await reader.context(file, readerOptions(source, maxRankingsAllowed));
   const election = NAMED_CHOICES.includes(provider)
@@ -160,28 +192,17 @@ export async function readSourceBallots(job: SourceJob): Promise<RcvBallot[]> {
   const uwiLabel = text(source.undeclaredWriteInLabel);
   const known = [...byAlias.keys()];
 
-  const precinctOf = election ? precinctNames(election, provider) : (id: string | undefined) => id;
+  const places = election ? placesOf(election, provider) : undefined;
   const placeholders = slicePlaceholders(source);
-  const byKey = new Map<string, { -readonly [K in keyof RcvBallot]: RcvBallot[K] } & { count: number }>();
-  const report = {};
-  for await (const raw of reader.records(file, ctx, report)) {
+  const hasIdColumn = Boolean(text(source.idColumnIndex));
+  let n = 0;
+  for await (const raw of reader.records(file, ctx, {})) {
     const record = `${reader.recordName}[${raw.index}]`;
     const { cvr } = reader.convert(ctx, raw, 'rcv');
+    n++;
     const entry = contest ? cvr.contests.find((c) => c.contest === contest.id) : cvr.contests[0];
     if (!entry) continue;
-    const resolve = (choice: string) => {
-      const name = choiceName.get(choice) ?? choice;
-      const candidate = byAlias.get(name) ?? byAlias.get(choice);
-      if (candidate) return candidate;
-      if (job.undeclaredWriteIns && (writeInChoices.has(choice) || name === uwiLabel || choice === uwiLabel))
-        return UNDECLARED_WRITE_IN;
-      throw new InputError(
-        file,
-        record,
-        `candidate ${JSON.stringify(name)} is not in the configuration${didYouMean(name, known)}`,
-      );
-    };
-    const byRank = new Map<number, string[]>();
+    const byRank = new Map<number, { counted: string[]; marked: string[] }>();
     const at = (rank: number) => {
       // RCTab enforces maxRankingsAllowed when reading generic CSV; other readers pass every rank on.
       if (provider === 'genericCsv' && rank > maxRankingsAllowed)
@@ -190,42 +211,111 @@ export async function readSourceBallots(job: SourceJob): Promise<RcvBallot[]> {
           record,
           `rank ${rank} is above maxRankingsAllowed (${maxRankingsAllowed})`,
         );
-      return entryOf(byRank, rank, () => []);
+      return entryOf(byRank, rank, () => ({ counted: [], marked: [] }));
     };
-    for (const m of entry.marks) at(m.rank ?? 1).push(resolve(m.choice));
-    for (const rank of entry.overvotedRanks ?? []) at(rank).push(EXPLICIT_OVERVOTE);
-    const rankings: RcvRanking[] = [...byRank.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([rank, candidates]) => ({ rank, candidates }));
-    const precinct = precinctOf(cvr.precinct) ?? placeholders.precinct;
+    for (const m of entry.marks) {
+      const name = choiceName.get(m.choice) ?? m.choice;
+      const candidate = byAlias.get(name) ?? byAlias.get(m.choice);
+      const writeIn =
+        !candidate &&
+        job.undeclaredWriteIns &&
+        (writeInChoices.has(m.choice) || name === uwiLabel || m.choice === uwiLabel);
+      if (!candidate && !writeIn)
+        throw new InputError(
+          file,
+          record,
+          `candidate ${JSON.stringify(name)} is not in the configuration${didYouMean(name, known)}`,
+        );
+      const slot = at(m.rank ?? 1);
+      slot.counted.push(candidate ?? UNDECLARED_WRITE_IN);
+      // As marked: Dominion ballots name candidates by their manifest number, the others by name.
+      slot.marked.push(candidate ? (provider === 'dominion' ? m.choice : name) : UNDECLARED_WRITE_IN);
+    }
+    for (const rank of entry.overvotedRanks ?? []) {
+      const slot = at(rank);
+      slot.counted.push(EXPLICIT_OVERVOTE);
+      slot.marked.push(EXPLICIT_OVERVOTE);
+    }
+    const ranks = [...byRank.entries()].sort((a, b) => a[0] - b[0]);
+    const precinct = (places ? places.precinct(cvr.precinct) : cvr.precinct) ?? placeholders.precinct;
     const batch = cvr.batch ?? placeholders.batch;
-    // Identical ballots travel as one with a count: far less to hold and to hand between threads.
-    const key = ballotKey(rankings, precinct, batch);
-    const same = byKey.get(key);
-    if (same) same.count++;
-    else
-      byKey.set(key, {
-        id: cvr.id,
-        count: 1,
+    const portion = places?.portion(cvr.precinct);
+    const rctabId =
+      provider === 'cdf'
+        ? `${base}(${n})`
+        : provider === 'ess' || provider === 'genericCsv'
+          ? `${base}-${n}`
+          : cvr.id;
+    const vendorId =
+      provider === 'dominion'
+        ? cvr.position?.toString()
+        : provider === 'ess' || provider === 'genericCsv'
+          ? hasIdColumn
+            ? cvr.id
+            : undefined
+          : cvr.id === `${base}(${n})`
+            ? undefined
+            : cvr.id;
+    yield {
+      ballot: {
+        id: rctabId,
         ...(precinct !== undefined ? { precinct } : {}),
         ...(batch !== undefined ? { batch } : {}),
-        rankings,
-      });
+        rankings: ranks.map(([rank, r]) => ({ rank, candidates: r.counted })),
+      },
+      asMarked: ranks.map(([rank, r]) => ({ rank, candidates: r.marked })),
+      record: {
+        rctabId,
+        ...(vendorId !== undefined ? { vendorId } : {}),
+        ...(provider === 'dominion' ? { contestId: entry.contest, tabulator: cvr.tabulator } : {}),
+        ...(batch !== undefined ? { batch } : {}),
+        ...(precinct !== undefined ? { precinct } : {}),
+        ...(portion !== undefined ? { portion } : {}),
+      },
+    };
+  }
+}
+
+/**
+ * The ballots of one source with identical ballots carried as one with a count: far less to hold and
+ * to hand between threads. With `each`, every ballot stays its own (for per-ballot exports).
+ */
+export async function readSourceBallots(job: SourceJob): Promise<RcvBallot[]> {
+  if (job.each) {
+    const out: RcvBallot[] = [];
+    for await (const { ballot } of sourceBallots(job)) out.push(ballot);
+    return out;
+  }
+  const byKey = new Map<string, RcvBallot & { count: number }>();
+  for await (const { ballot } of sourceBallots(job)) {
+    const key = ballotKey(ballot.rankings, ballot.precinct, ballot.batch);
+    const same = byKey.get(key);
+    if (same) same.count++;
+    else byKey.set(key, { ...ballot, count: 1 });
   }
   return [...byKey.values()];
 }
 
-/**
- * What RCTab calls a ballot's precinct: the precinct's name; for a Dominion precinct portion, the name
- * of the precinct it belongs to, or none when the export has no precinct manifest.
- */
-function precinctNames(election: Election, provider: Provider) {
-  const byId = new Map<string, string | undefined>();
+/** What RCTab calls a ballot's precinct and precinct portion: names, not ids. */
+function placesOf(election: Election, provider: Provider) {
+  const precinctById = new Map<string, string | undefined>();
+  const portionById = new Map<string, string>();
+  // RCTab gives Dominion ballots a precinct portion and no precinct (so it cannot count Dominion by precinct).
+  const dominion = provider === 'dominion';
   for (const p of election.precincts) {
-    byId.set(p.id, provider === 'dominion' && p.splits.length === 0 ? undefined : p.name);
-    for (const split of p.splits) byId.set(split.id, p.name);
+    const orphanPortion = provider === 'dominion' && p.splits.length === 0;
+    precinctById.set(p.id, dominion ? undefined : p.name);
+    if (orphanPortion) portionById.set(p.id, p.name);
+    for (const split of p.splits) {
+      precinctById.set(split.id, dominion ? undefined : p.name);
+      portionById.set(split.id, split.name);
+    }
   }
-  return (id: string | undefined) => (id === undefined ? undefined : byId.has(id) ? byId.get(id) : id);
+  return {
+    precinct: (id: string | undefined) =>
+      id === undefined || !precinctById.has(id) ? id : precinctById.get(id),
+    portion: (id: string | undefined) => (id === undefined ? undefined : portionById.get(id)),
+  };
 }
 
 /** RCTab's stand-ins for a missing precinct or batch cell, per reader, where the layout has the column. */
@@ -247,13 +337,7 @@ function slicePlaceholders(source: RctabSource): { precinct?: string; batch?: st
  * when more than one is named; in-process otherwise, or when no built worker is at hand.
  */
 export async function readAllBallots(run: RctabRun): Promise<RcvBallot[]> {
-  const jobs: SourceJob[] = run.sources.map((source) => ({
-    dir: run.dir,
-    source,
-    candidates: run.contest.candidates,
-    undeclaredWriteIns: run.contest.undeclaredWriteIns,
-    maxRankingsAllowed: run.contest.rules.maxRankingsAllowed,
-  }));
+  const jobs = jobsOf(run);
   const script = jobs.length > 1 ? compiledWorker('rcv-worker') : undefined;
   const lanes = Math.min(jobs.length, Math.max(1, Math.min(2, availableParallelism())));
   const results: RcvBallot[][] = new Array(jobs.length);
@@ -271,6 +355,68 @@ export async function readAllBallots(run: RctabRun): Promise<RcvBallot[]> {
   };
   await Promise.all(Array.from({ length: lanes }, lane));
   return results.flat();
+}
+
+const jobsOf = (run: RctabRun): SourceJob[] =>
+  run.sources.map((source) => ({
+    dir: run.dir,
+    source,
+    candidates: run.contest.candidates,
+    undeclaredWriteIns: run.contest.undeclaredWriteIns,
+    maxRankingsAllowed: run.contest.rules.maxRankingsAllowed,
+  }));
+
+/** Every ballot of every source, one by one in reading order, with what RCTab's CVR exports print of it. */
+export async function readExportBallots(run: RctabRun): Promise<ExportedBallot[]> {
+  const out: ExportedBallot[] = [];
+  for (const job of jobsOf(run))
+    for await (const { ballot, asMarked, record } of sourceBallots(job))
+      out.push({
+        sourcePath: job.source.filePath ?? '',
+        provider: job.source.provider ?? '',
+        ...(text(job.source.undeclaredWriteInLabel)
+          ? { writeInLabel: text(job.source.undeclaredWriteInLabel) }
+          : {}),
+        ...record,
+        rankings: ballot.rankings,
+        asMarked,
+      });
+  return out;
+}
+
+/** RCTab's CDF report of `ballots` after `result` (or before any count, with no result). */
+function cdfReport(run: RctabRun, ballots: readonly ExportedBallot[], result?: RcvResult) {
+  return rctabCdfJson({
+    contestName: run.contest.name,
+    jurisdiction: run.contest.jurisdiction,
+    candidateNames: result?.candidateNames ?? [
+      ...run.contest.candidates.map((c) => c.name),
+      ...(run.contest.undeclaredWriteIns ? [UNDECLARED_WRITE_IN] : []),
+    ],
+    explicitOvervote: run.sources.some((s) => Boolean(text(s.overvoteLabel))),
+    byPrecinct: run.contest.tabulateByPrecinct,
+    rounds: result?.rounds.length ?? 0,
+    ballots,
+    ...(result?.snapshots ? { snapshots: result.snapshots } : {}),
+    generatedDate: new Date().toISOString(),
+    application: { name: 'Tallyproof', manufacturer: 'Tallyproof' },
+  });
+}
+
+export const CVR_EXPORT_FORMATS = ['rctab-csv', 'cdf'] as const;
+export type CvrExportFormat = (typeof CVR_EXPORT_FORMATS)[number];
+
+/** `cvr export`: the CVRs an RCTab configuration names, normalised as RCTab writes them. */
+export async function exportRctabCvrs(configPath: string, format: CvrExportFormat, outFile: string) {
+  const run = await readRctabConfig(configPath);
+  const ballots = await readExportBallots(run);
+  const text =
+    format === 'rctab-csv'
+      ? rctabCvrCsv(ballots, run.contest.rules.maxRankingsAllowed)
+      : `${JSON.stringify(cdfReport(run, ballots), null, 2)}\n`;
+  await mkdir(path.dirname(path.resolve(outFile)), { recursive: true });
+  await writeFile(outFile, text);
+  return { ballots: ballots.length };
 }
 
 export type RcvWorkerReply =
@@ -296,8 +442,12 @@ function inWorker(worker: Worker, job: SourceJob): Promise<RcvBallot[]> {
 }
 
 /** Counts a contest; for multi-pass IRV, one single-winner pass per seat, earlier winners excluded. */
-export function countContest(contest: RcvContest, ballots: readonly RcvBallot[]): RcvResult[] {
-  if (contest.rules.winnerElectionMode !== 'multiPassIrv') return [tabulateRcv(contest, ballots)];
+export function countContest(
+  contest: RcvContest,
+  ballots: readonly RcvBallot[],
+  options: TabulateOptions = {},
+): RcvResult[] {
+  if (contest.rules.winnerElectionMode !== 'multiPassIrv') return [tabulateRcv(contest, ballots, options)];
   const passes: RcvResult[] = [];
   const elected = new Set<string>();
   for (let seat = 1; seat <= contest.rules.numberOfWinners; seat++) {
@@ -306,7 +456,7 @@ export function countContest(contest: RcvContest, ballots: readonly RcvBallot[])
       candidates: contest.candidates.map((c) => (elected.has(c.name) ? { ...c, excluded: true } : c)),
       rules: { ...contest.rules, numberOfWinners: 1 },
     };
-    const result = tabulateRcv(pass, ballots);
+    const result = tabulateRcv(pass, ballots, options);
     passes.push(result);
     for (const w of result.winnerRound.keys()) elected.add(w);
   }
@@ -316,21 +466,33 @@ export function countContest(contest: RcvContest, ballots: readonly RcvBallot[])
 /** Reads the configuration and its CVR files, counts, and writes RCTab's reports into `outDir`. */
 export async function runRctabConfig(configPath: string, outDir: string) {
   const run = await readRctabConfig(configPath);
-  const ballots = await readAllBallots(run);
-  const results = countContest(run.contest, ballots);
+  // RCTab's CDF report follows each ballot through the rounds, so then every ballot is read on its own.
+  const each = run.generateCdfJson ? await readExportBallots(run) : undefined;
+  const ballots: RcvBallot[] = each
+    ? each.map((b, i) => ({ id: String(i), ...pick(b), rankings: b.rankings }))
+    : await readAllBallots(run);
+  const results = countContest(run.contest, ballots, { snapshots: Boolean(each) });
   const written: string[] = [];
   for (const [i, result] of results.entries()) {
     const suffix =
       results.length > 1 || run.contest.rules.winnerElectionMode === 'multiPassIrv' ? `_${i + 1}` : '';
-    for (const [name, content] of reportFiles(result, suffix)) {
+    const files = reportFiles(result, suffix);
+    if (each)
+      files.set(`cvr_cdf${suffix}.json`, `${JSON.stringify(cdfReport(run, each, result), null, 2)}\n`);
+    for (const [name, content] of files) {
       const target = path.join(outDir, name);
       await mkdir(path.dirname(target), { recursive: true });
       await writeFile(target, content);
       written.push(target);
     }
   }
-  return { contest: run.contest, ballots: ballots.length, results, written };
+  return { contest: run.contest, ballots: ballots.reduce((n, b) => n + (b.count ?? 1), 0), results, written };
 }
+
+const pick = (b: ExportedBallot) => ({
+  ...(b.precinct !== undefined ? { precinct: b.precinct } : {}),
+  ...(b.batch !== undefined ? { batch: b.batch } : {}),
+});
 
 /**
  * Counts a ranked contest from a store that verifies, with the rules its election definition records:

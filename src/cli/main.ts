@@ -6,7 +6,7 @@ import { registerEvidenceCommands } from './commands/evidence.js';
 import { registerGenerateCommand } from './commands/generate.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerLedgerCommands } from './commands/ledger.js';
-import { registerRcvCommand } from './commands/rcv.js';
+import { registerCvrCommands, registerRcvCommand } from './commands/rcv.js';
 import { registerResultsCommands } from './commands/results.js';
 import { CliFailure } from './output.js';
 
@@ -21,6 +21,7 @@ registerLedgerCommands(program);
 registerEvidenceCommands(program);
 registerResultsCommands(program);
 registerRcvCommand(program);
+registerCvrCommands(program);
 registerGenerateCommand(program);
 registerDemoCommand(program);
 

@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
-import { runRctabConfig } from '../../src/app/rcv.js';
+import { exportRctabCvrs, runRctabConfig } from '../../src/app/rcv.js';
 import { RcvConfigError } from '../../src/core/rcv/config.js';
 import { describeWithShared } from '../support/shared.js';
 import { tempDir } from '../support/stores.js';
@@ -15,13 +15,16 @@ interface Case {
   expected_exception: string | null;
 }
 
-/** RCTab's comparison: JSON ignoring the generator and the date. */
+/**
+ * RCTab's comparison: JSON ignoring the generator and the date — and, in CDF reports, the reporting
+ * device, which names the application that wrote the file (we do not write "RCTab" there).
+ */
 function withoutGenerator(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutGenerator);
   if (value && typeof value === 'object')
     return Object.fromEntries(
       Object.entries(value)
-        .filter(([k]) => k !== 'generatedBy' && k !== 'GeneratedDate')
+        .filter(([k]) => k !== 'generatedBy' && k !== 'GeneratedDate' && k !== 'ReportingDevice')
         .map(([k, v]) => [k, withoutGenerator(v)]),
     );
   return value;
@@ -64,6 +67,12 @@ describeWithShared('RCTab conformance', 'conformance/rctab', (dir) => {
           csvLines(wantCsv).filter((l) => !l.startsWith('Inactive Ballots by')),
         );
       }
+      const cdf = path.join(caseDir, `${c.stem}_expected_cdf_cvr.json`);
+      if (existsSync(cdf) && existsSync(path.join(out, 'cvr_cdf.json')))
+        expect(
+          withoutGenerator(JSON.parse(readFileSync(path.join(out, 'cvr_cdf.json'), 'utf8'))),
+          'CDF CVRs',
+        ).toEqual(withoutGenerator(JSON.parse(readFileSync(cdf, 'utf8'))));
       for (const [folder, kind] of [
         ['Tabulate by Precinct', 'precinct'],
         ['Tabulate by Batch', 'batch'],
@@ -85,6 +94,24 @@ describeWithShared('RCTab conformance', 'conformance/rctab', (dir) => {
           else expect(csvLines(got)).toEqual(csvLines(want));
         }
       }
+    });
+  }
+
+  for (const c of manifest.tests.filter((t) => t.kind === 'convert_to_rctab_cvr')) {
+    it(`${c.stem}: cvr export --format rctab-csv equals RCTab's normalised CVRs`, async () => {
+      const file = path.join(tempDir(), 'rctab_cvr.csv');
+      await exportRctabCvrs(path.join(dir, c.config), 'rctab-csv', file);
+      const want = readFileSync(path.join(dir, c.dir, `${c.stem}_expected.csv`), 'utf8');
+      expect(csvLines(readFileSync(file, 'utf8'))).toEqual(csvLines(want));
+    });
+  }
+
+  for (const c of manifest.tests.filter((t) => t.kind === 'convert_to_cdf')) {
+    it(`${c.stem}: cvr export --format cdf equals RCTab's CDF report`, async () => {
+      const file = path.join(tempDir(), 'cvr_cdf.json');
+      await exportRctabCvrs(path.join(dir, c.config), 'cdf', file);
+      const want = JSON.parse(readFileSync(path.join(dir, c.dir, `${c.stem}_expected_cdf_cvr.json`), 'utf8'));
+      expect(withoutGenerator(JSON.parse(readFileSync(file, 'utf8')))).toEqual(withoutGenerator(want));
     });
   }
 

@@ -1,7 +1,13 @@
 /** rcv: ranked-choice counts as RCTab counts them, from an RCTab configuration or from the store. */
 import type { Command } from 'commander';
 import { readVerifierKey } from '../../app/keys.js';
-import { countStoredContest, runRctabConfig } from '../../app/rcv.js';
+import {
+  CVR_EXPORT_FORMATS,
+  type CvrExportFormat,
+  countStoredContest,
+  exportRctabCvrs,
+  runRctabConfig,
+} from '../../app/rcv.js';
 import { detailedReportJson, transferTable } from '../../core/rcv/report.js';
 import type { RcvResult } from '../../core/rcv/tabulator.js';
 import { CliFailure, printJson, progress, say } from '../output.js';
@@ -67,4 +73,23 @@ export function registerRcvCommand(program: Command): void {
         sayCount(count.results);
       },
     );
+}
+
+export function registerCvrCommands(program: Command): void {
+  program
+    .command('cvr')
+    .description('cast vote records as other tools read them')
+    .command('export')
+    .description(
+      "the CVRs an RCTab configuration names, normalised as RCTab writes them: one row per ballot (rctab-csv) or RCTab's NIST CDF report (cdf)",
+    )
+    .requiredOption('--config <file>', 'an RCTab contest configuration (.json)')
+    .requiredOption('--format <format>', CVR_EXPORT_FORMATS.join(' | '))
+    .requiredOption('--out <file>', 'where to write the export')
+    .action(async (o: { config: string; format: string; out: string }) => {
+      if (!(CVR_EXPORT_FORMATS as readonly string[]).includes(o.format))
+        throw new CliFailure(`--format must be one of ${CVR_EXPORT_FORMATS.join(', ')}`);
+      const r = await exportRctabCvrs(o.config, o.format as CvrExportFormat, o.out);
+      say(`Wrote ${r.ballots} ballots to ${o.out}.`);
+    });
 }

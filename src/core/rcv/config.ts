@@ -205,7 +205,9 @@ function integerOf(
 /** Validates a parsed configuration; returns the contest and its sources, or every problem found. */
 export function resolveRctabConfig(
   raw: RctabConfigFile,
-): { ok: true; contest: RcvContest; sources: RctabSource[] } | { ok: false; problems: string[] } {
+):
+  | { ok: true; contest: RcvContest; sources: RctabSource[]; generateCdfJson: boolean }
+  | { ok: false; problems: string[] } {
   const problems: string[] = [];
   const out = raw.outputSettings;
   const rules = raw.rules;
@@ -240,6 +242,7 @@ export function resolveRctabConfig(
   const paths = new Set<string>();
   const tabulateByPrecinct = flag(out.tabulateByPrecinct, 'tabulateByPrecinct');
   const tabulateByBatch = flag(out.tabulateByBatch, 'tabulateByBatch');
+  const generateCdfJson = flag(out.generateCdfJson, 'generateCdfJson');
   const overvoteRule = rules.overvoteRule as OvervoteRule;
   for (const [i, s] of sources.entries()) {
     const where = `cvrFileSources[${i}]${blank(s.filePath) ? '' : ` (${s.filePath})`}`;
@@ -323,6 +326,7 @@ export function resolveRctabConfig(
   return {
     ok: true,
     sources,
+    generateCdfJson,
     contest: {
       name: out.contestName ?? '',
       date: out.contestDate ?? '',

@@ -118,7 +118,8 @@ function csvField(value: string, firstInRecord: boolean): string {
   return quote ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-const csvRecord = (cells: readonly string[]) => cells.map((c, i) => csvField(c, i === 0)).join(',');
+/** One CSV line, quoted as RCTab's CSV printer quotes. */
+export const csvRecord = (cells: readonly string[]) => cells.map((c, i) => csvField(c, i === 0)).join(',');
 
 export function detailedReportCsv(result: RcvResult, view: View = result): string {
   const { contest } = result;

@@ -53,6 +53,17 @@ export interface RcvResult {
   readonly numCandidates: number;
   /** Candidates elected or eliminated by a tiebreak. */
   readonly decidedByTie: ReadonlySet<string>;
+  /**
+   * With `snapshots`: for each input ballot (in input order), what it counted for at the end of each
+   * round in which it moved — the winners holding part of it and its current recipient, with values.
+   * Rounds in which a ballot did not move are absent: it still counts as in its last snapshot.
+   */
+  readonly snapshots?: (ballotIndex: number) => ReadonlyMap<number, readonly (readonly [string, Dec])[]>;
+}
+
+export interface TabulateOptions {
+  /** Keep per-ballot round snapshots (RCTab's generateCdfJson needs them). */
+  readonly snapshots?: boolean;
 }
 
 export class RcvTabulationError extends Error {}
@@ -67,6 +78,8 @@ interface Group {
   status: BallotStatus;
   /** Value locked in with each winner this ballot helped elect (multi-winner). */
   readonly locked: Map<string, Dec>;
+  /** Round → allocation after the ballot moved in that round (only when snapshots are asked for). */
+  readonly snapshots?: Map<number, [string, Dec][]>;
 }
 
 const unitValue = (g: Group): Dec => {
@@ -84,8 +97,12 @@ export function ballotKey(rankings: readonly RcvRanking[], precinct?: string, ba
   return `${key}\u0003${precinct ?? ''}\u0003${batch ?? ''}`;
 }
 
-export function tabulateRcv(contest: RcvContest, ballots: Iterable<RcvBallot>): RcvResult {
-  return new Tabulation(contest, ballots).run();
+export function tabulateRcv(
+  contest: RcvContest,
+  ballots: Iterable<RcvBallot>,
+  options: TabulateOptions = {},
+): RcvResult {
+  return new Tabulation(contest, ballots, options).run();
 }
 
 class Tabulation {
@@ -104,6 +121,7 @@ class Tabulation {
   private readonly transfers = new Transfers();
   private readonly residual: Dec[] = [];
   private readonly decidedByTie = new Set<string>();
+  private readonly groupOfBallot: number[] = [];
   private readonly sliceKinds: SliceKind[];
   private readonly slices = new Map<SliceKind, Map<string, SliceResult>>();
   private round = 0;
@@ -111,6 +129,7 @@ class Tabulation {
   constructor(
     private readonly contest: RcvContest,
     ballots: Iterable<RcvBallot>,
+    private readonly options: TabulateOptions,
   ) {
     this.rules = contest.rules;
     const declared = contest.candidates.map((c) => c.name);
@@ -123,15 +142,17 @@ class Tabulation {
       ...(contest.tabulateByBatch ? (['batch'] as const) : []),
     ];
 
-    const byKey = new Map<string, Group>();
+    const byKey = new Map<string, number>();
     for (const b of ballots) {
+      const index = this.groupOfBallot.length;
       const precinct = contest.tabulateByPrecinct && b.precinct ? b.precinct : undefined;
       const batch = contest.tabulateByBatch && b.batch ? b.batch : undefined;
       const key = ballotKey(b.rankings, precinct, batch);
       const weight = BigInt(b.count ?? 1);
       const found = byKey.get(key);
-      if (found) {
-        found.weight += weight;
+      if (found !== undefined) {
+        this.groups[found]!.weight += weight;
+        this.groupOfBallot[index] = found;
         continue;
       }
       const group: Group = {
@@ -143,8 +164,10 @@ class Tabulation {
         recipient: null,
         status: 'active',
         locked: new Map(),
+        ...(options.snapshots ? { snapshots: new Map() } : {}),
       };
-      byKey.set(key, group);
+      byKey.set(key, this.groups.length);
+      this.groupOfBallot[index] = this.groups.length;
       this.groups.push(group);
     }
     for (const kind of this.sliceKinds) {
@@ -235,6 +258,9 @@ class Tabulation {
       candidateNames: this.names,
       numCandidates: this.numCandidates,
       decidedByTie: this.decidedByTie,
+      ...(this.options.snapshots
+        ? { snapshots: (i: number) => this.groups[this.groupOfBallot[i]!]!.snapshots ?? new Map() }
+        : {}),
     };
   }
 
@@ -290,6 +316,11 @@ class Tabulation {
         }
       }
       g.recipient = selected;
+      if (g.snapshots) {
+        const allocation: [string, Dec][] = [...g.locked];
+        if (selected !== null) allocation.push([selected, unit]);
+        g.snapshots.set(this.round, allocation);
+      }
       if (selected === null) g.status = status;
       if (status !== 'active') {
         tally.addStatus(status, value);
