@@ -4,10 +4,17 @@ import path from 'node:path';
 import { summarizeMarks } from '../core/cvr/votes.js';
 import { votesAllowedOf } from '../core/election/schema.js';
 import { writeCdfReport } from '../formats/cdf/cdf-json-writer.js';
+import { writeClearBallotCsv } from '../formats/clearballot/clearballot-writer.js';
 import { writeDominionExport } from '../formats/dominion/dominion-writer.js';
+import { writeEssWorkbook } from '../formats/ess/ess-writer.js';
+import { writeGenericCsv } from '../formats/generic/generic-csv-writer.js';
+import { writeHartFolder } from '../formats/hart/hart-writer.js';
 import { type SyntheticOptions, syntheticElection } from '../formats/synthetic/election.js';
 
-export const GENERATE_FORMATS = ['cdf', 'dominion'] as const;
+export const GENERATE_FORMATS = ['cdf', 'dominion', 'ess', 'hart', 'clearballot', 'csv'] as const;
+
+/** Ballot-per-row RCV exports hold the ranked contest alone. */
+const RANKED_ONLY: readonly string[] = ['ess', 'csv'];
 
 export interface GeneratedElection {
   readonly dir: string;
@@ -63,7 +70,22 @@ export async function generateElection(
   const perFile = Math.ceil(options.ballots / files);
   const cvrFiles: string[] = [];
   const all = counted();
-  if (options.format === 'dominion') {
+  const ranked = synth.election.contests.find((c) => c.type === 'ranked');
+  if (RANKED_ONLY.includes(options.format)) {
+    if (!ranked) throw new Error('the synthetic election has no ranked contest');
+    const file = path.join(dir, options.format === 'ess' ? 'ess-cvr.xlsx' : 'cvr.csv');
+    if (options.format === 'ess') await writeEssWorkbook(file, ranked, all);
+    else await writeGenericCsv(file, ranked, all);
+    cvrFiles.push(file);
+  } else if (options.format === 'clearballot') {
+    const file = path.join(dir, 'clearballot-cvr.csv');
+    await writeClearBallotCsv(file, synth.election, all);
+    cvrFiles.push(file);
+  } else if (options.format === 'hart') {
+    const folder = path.join(dir, 'hart-cvrs');
+    await writeHartFolder(folder, synth.election, all);
+    cvrFiles.push(folder);
+  } else if (options.format === 'dominion') {
     // One export folder (the import unit), its sessions spread over `files` CvrExport files.
     const folder = path.join(dir, 'dominion-export');
     await writeDominionExport(folder, synth.election, all, perFile);
@@ -87,7 +109,7 @@ export async function generateElection(
   const truthFile = path.join(dir, 'truth.json');
   await writeFile(
     truthFile,
-    `${JSON.stringify({ ballots: options.ballots, seed: options.seed, note: 'write-in slots count as one Write-in line; ranked contests: first-choice counts', contests: [...truth.values()] }, null, 2)}\n`,
+    `${JSON.stringify({ ballots: options.ballots, seed: options.seed, note: 'write-in slots count as one Write-in line; ranked contests: first-choice counts', contests: [...truth.entries()].filter(([id]) => !RANKED_ONLY.includes(options.format) || id === ranked?.id).map(([, t]) => t) }, null, 2)}\n`,
   );
   return { dir, definition, cvrFiles, truth: truthFile, ballots: options.ballots };
 }

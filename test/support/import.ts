@@ -1,6 +1,8 @@
 /** Import one export into a fresh SQLite store and read back what the log holds: CVRs, definition, verification, tally. */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { importFiles } from '../../src/app/import-cvrs.js';
+import { loadElectionFile } from '../../src/app/load-election.js';
 import { verifyStore } from '../../src/app/verify-store.js';
 import type { Cvr } from '../../src/core/cvr/model.js';
 import type { Election } from '../../src/core/election/schema.js';
@@ -11,10 +13,17 @@ import { Store } from '../../src/store/store.js';
 import { now, testKeys } from './fixtures.js';
 import { tempDir } from './stores.js';
 
-export async function importAndRead(format: ImportFormat, exportPath: string, readerOptions?: ReaderOptions) {
+export async function importAndRead(
+  format: ImportFormat,
+  exportPath: string,
+  readerOptions?: ReaderOptions,
+  /** A definition to load first; without one the import derives it from the export. */
+  definition?: string,
+) {
   const keys = testKeys();
   const store = await Store.open({ sqlitePath: path.join(tempDir(), 's.db') });
   try {
+    if (definition) await loadElectionFile(store, definition, readFileSync(definition), { now });
     const [summary] = await importFiles(store, [exportPath], {
       format,
       signer: keys.signer,

@@ -146,7 +146,12 @@ export const clearBallotFormat: CvrFormatReader<ClearBallotContext> = {
       precincts,
       ballotStyles: styles,
       contests: [...contests.entries()].map(([name, c]): Contest => {
-        const candidates = c.choices.map((n) => ({ id: n, name: n }));
+        // Clear Ballot heads write-in columns "Write-in": those are write-in slots, not candidates.
+        const candidates = c.choices.map((n) => ({
+          id: n,
+          name: n,
+          ...(/^write[- ]?in\b/i.test(n) ? { writeIn: true } : {}),
+        }));
         return c.maxRank > 0
           ? { type: 'ranked', id: name, title: name, seats: c.voteFor, maxRankings: c.maxRank, candidates }
           : {

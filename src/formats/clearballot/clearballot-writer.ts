@@ -1,0 +1,64 @@
+/**
+ * Writes an election's CVRs as a Clear Ballot ClearVote CSV: fixed ballot columns, then one column per
+ * choice (and per rank in a ranked contest) headed `Choice_<n>_<m>:<Contest>:[<Rank>:]Vote For <N>:<Choice>:<Party>`,
+ * holding 1 where marked, 0 where not, and nothing where the contest is not on the ballot.
+ */
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { stringify } from 'csv-stringify/sync';
+import type { Cvr } from '../../core/cvr/model.js';
+import { choicesOf, type Election, votesAllowedOf } from '../../core/election/schema.js';
+
+export async function writeClearBallotCsv(
+  file: string,
+  election: Election,
+  cvrs: Iterable<Cvr>,
+): Promise<number> {
+  const columns = election.contests.flatMap((c, n) => {
+    const ranks = c.type === 'ranked' ? Array.from({ length: c.maxRankings }, (_, r) => r + 1) : [undefined];
+    return ranks.flatMap((rank) =>
+      choicesOf(c).map((x, m) => ({
+        contest: c.id,
+        choice: x.id,
+        rank,
+        header: `Choice_${n + 1}_${m + 1}:${c.title}:${rank === undefined ? '' : `${rank}:`}Vote For ${votesAllowedOf(c)}:${x.name}:`,
+      })),
+    );
+  });
+  const out = createWriteStream(file);
+  const write = async (cells: (string | number)[]) => {
+    if (!out.write(stringify([cells]))) await once(out, 'drain');
+  };
+  await write([
+    'RowNumber',
+    'BoxID',
+    'BoxPosition',
+    'BallotID',
+    'PrecinctID',
+    'BallotStyleID',
+    'ScanComputerName',
+    ...columns.map((c) => c.header),
+  ]);
+  let row = 0;
+  for (const cvr of cvrs) {
+    row++;
+    const entries = new Map(cvr.contests.map((c) => [c.contest, c]));
+    await write([
+      row,
+      cvr.batch ?? '',
+      cvr.position ?? '',
+      cvr.id,
+      cvr.precinct ?? '',
+      cvr.ballotStyle ?? '',
+      cvr.tabulator ?? '',
+      ...columns.map((col) => {
+        const entry = entries.get(col.contest);
+        if (!entry) return '';
+        return entry.marks.some((m) => m.choice === col.choice && m.rank === col.rank) ? 1 : 0;
+      }),
+    ]);
+  }
+  out.end();
+  await once(out, 'finish');
+  return row;
+}

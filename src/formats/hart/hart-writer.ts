@@ -1,0 +1,61 @@
+/**
+ * Writes an election's CVRs as Hart Verity writes them: a folder of per-ballot XML files (`<Cvr>` with
+ * `Contests/Contest/Options/Option`, an option's `Value` its rank, write-ins as `WriteInData`), named by
+ * the ballot's `CvrGuid`.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Cvr } from '../../core/cvr/model.js';
+import { choicesOf, type Election } from '../../core/election/schema.js';
+
+const escape = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const el = (name: string, body: string) => `<${name}>${body}</${name}>`;
+
+export async function writeHartFolder(dir: string, election: Election, cvrs: Iterable<Cvr>): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  const contests = new Map(election.contests.map((c) => [c.id, c]));
+  const units = new Map(
+    election.precincts.flatMap((p) => [p, ...p.splits].map((u) => [u.id, u.name] as const)),
+  );
+  let n = 0;
+  for (const cvr of cvrs) {
+    const body = cvr.contests
+      .map((entry) => {
+        const c = contests.get(entry.contest)!;
+        const choices = new Map(choicesOf(c).map((x) => [x.id, x]));
+        const options = entry.marks
+          .map((m) => {
+            const x = choices.get(m.choice)!;
+            const writeIn = 'writeIn' in x && x.writeIn;
+            return el(
+              'Option',
+              (writeIn ? '' : el('Name', escape(x.name))) +
+                el('Id', escape(x.id)) +
+                el('Value', String(m.rank ?? 1)) +
+                (writeIn ? el('WriteInData', el('Text', escape(m.writeIn ?? ''))) : ''),
+            );
+          })
+          .join('');
+        return el('Contest', el('Name', escape(c.title)) + el('Id', escape(c.id)) + el('Options', options));
+      })
+      .join('');
+    const split = cvr.precinct
+      ? el(
+          'PrecinctSplit',
+          el('Name', escape(units.get(cvr.precinct) ?? cvr.precinct)) + el('Id', escape(cvr.precinct)),
+        )
+      : '';
+    const xml =
+      '<?xml version="1.0" encoding="utf-8"?><Cvr xmlns="http://tempuri.org/CVRDesign.xsd">' +
+      el('Contests', body) +
+      (cvr.position !== undefined ? el('BatchSequence', String(cvr.position)) : '') +
+      split +
+      (cvr.batch ? el('BatchNumber', escape(cvr.batch)) : '') +
+      el('CvrGuid', escape(cvr.id)) +
+      '</Cvr>';
+    await writeFile(path.join(dir, `${cvr.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.xml`), xml);
+    n++;
+  }
+  return n;
+}
