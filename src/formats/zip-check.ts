@@ -26,3 +26,59 @@ export function checkZip(file: string): Promise<void> {
     });
   });
 }
+
+const refusal = (file: string, reason: string) =>
+  new InputError(file, undefined, `not a readable zip archive: ${reason}`);
+
+/** The entries of a zip archive whose names `wanted` accepts, in archive order, one at a time. */
+export async function* zipEntries(
+  file: string,
+  wanted: (name: string) => boolean,
+): AsyncGenerator<{ name: string; bytes: Buffer }> {
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.open(file, { lazyEntries: true, validateEntrySizes: true }, (e, z) =>
+      e || !z ? reject(refusal(file, e?.message ?? 'cannot open')) : resolve(z),
+    ),
+  );
+  try {
+    for (;;) {
+      const entry = await new Promise<yauzl.Entry | undefined>((resolve, reject) => {
+        const done = () => {
+          zip.off('entry', onEntry);
+          zip.off('end', onEnd);
+          zip.off('error', onError);
+        };
+        const onEntry = (en: yauzl.Entry) => {
+          done();
+          resolve(en);
+        };
+        const onEnd = () => {
+          done();
+          resolve(undefined);
+        };
+        const onError = (e: Error) => {
+          done();
+          reject(refusal(file, e.message));
+        };
+        zip.on('entry', onEntry);
+        zip.on('end', onEnd);
+        zip.on('error', onError);
+        zip.readEntry();
+      });
+      if (!entry) return;
+      if (entry.fileName.endsWith('/') || !wanted(entry.fileName)) continue;
+      const bytes = await new Promise<Buffer>((resolve, reject) =>
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(refusal(file, `${entry.fileName}: ${e?.message ?? 'cannot read'}`));
+          const chunks: Buffer[] = [];
+          stream.on('data', (c: Buffer) => chunks.push(c));
+          stream.on('error', (se: Error) => reject(refusal(file, `${entry.fileName}: ${se.message}`)));
+          stream.on('end', () => resolve(Buffer.concat(chunks)));
+        }),
+      );
+      yield { name: entry.fileName, bytes };
+    }
+  } finally {
+    zip.close();
+  }
+}

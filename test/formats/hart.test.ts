@@ -1,4 +1,4 @@
-import { cpSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { importFiles } from '../../src/app/import-cvrs.js';
@@ -7,6 +7,7 @@ import { Store } from '../../src/store/store.js';
 import { now, testKeys } from '../support/fixtures.js';
 import { describeWithShared } from '../support/shared.js';
 import { tempDir } from '../support/stores.js';
+import { writeStoredZip } from '../support/zip.js';
 
 describeWithShared('Hart per-ballot XML exports', 'conformance/rctab/_shared/hart_cvr_archive', (source) => {
   const open = async () => Store.open({ sqlitePath: path.join(tempDir(), 's.db') });
@@ -24,6 +25,37 @@ describeWithShared('Hart per-ballot XML exports', 'conformance/rctab/_shared/har
       expect(president.results).toEqual({ 'Bernie Sanders': 1, 'Donald Trump': 4, 'Hillary Clinton': 2 });
     } finally {
       await store.close();
+    }
+  });
+
+  it('reads the same export from a .zip archive, ballot for ballot', async () => {
+    const names = readdirSync(source).filter((n) => n.endsWith('.xml'));
+    const zip = path.join(tempDir(), 'hart-export.zip');
+    writeStoredZip(zip, [
+      { name: 'README.txt', bytes: Buffer.from('not a ballot') },
+      ...names.map((n) => ({ name: `cvrs/${n}`, bytes: readFileSync(path.join(source, n)) })),
+    ]);
+    const store = await open();
+    try {
+      const [r] = await importFiles(store, [zip], { format: 'hart', signer: testKeys().signer, now });
+      expect(r!.cvrs).toBe(names.length);
+      const { tally } = await tallyStore(store);
+      const president = tally.contests.find((c) => c.name === 'US  PRESIDENT')!;
+      expect(president.results).toEqual({ 'Bernie Sanders': 1, 'Donald Trump': 4, 'Hillary Clinton': 2 });
+    } finally {
+      await store.close();
+    }
+    // A truncated archive is refused as bad input, nothing stored.
+    const cut = path.join(tempDir(), 'cut.zip');
+    writeFileSync(cut, readFileSync(zip).subarray(0, 3000));
+    const again = await open();
+    try {
+      await expect(
+        importFiles(again, [cut], { format: 'hart', signer: testKeys().signer, now }),
+      ).rejects.toThrow(/not a readable zip archive/);
+      expect(await again.logSize()).toBe(0);
+    } finally {
+      await again.close();
     }
   });
 

@@ -12,6 +12,7 @@ import type { ConvertedCvr, CvrFormatReader, RawRecord } from '../cvr-format.js'
 import { DERIVED_JURISDICTION, derivedDefinition } from '../derived-definition.js';
 import { InputError } from '../errors.js';
 import { child, children, parseSmallXml, textOf, type XmlElement } from '../xml/small-xml.js';
+import { zipEntries } from '../zip-check.js';
 
 export interface HartContext {
   /** Contests in which some option carries a Value above 1: ranked. */
@@ -21,8 +22,9 @@ export interface HartContext {
 async function ballotFiles(p: string): Promise<string[]> {
   const s = await stat(p).catch(() => undefined);
   if (!s) throw new InputError(p, undefined, 'no such folder');
+  if (s.isFile() && /\.zip$/i.test(p)) return [p];
   if (!s.isDirectory())
-    throw new InputError(p, undefined, 'a Hart export is a folder of per-ballot XML files');
+    throw new InputError(p, undefined, 'a Hart export is a folder (or a .zip) of per-ballot XML files');
   const files = (await readdir(p)).filter((n) => /\.xml$/i.test(n)).sort();
   if (files.length === 0) throw new InputError(p, undefined, 'the folder has no .xml files');
   return files.map((n) => path.join(p, n));
@@ -87,10 +89,24 @@ export function hartBallotToCvr(ctx: HartContext, raw: RawRecord, jurisdiction: 
   };
 }
 
-async function* ballots(p: string, onBytes?: (n: number) => void): AsyncGenerator<RawRecord> {
+/** The ballot files of a folder, or of a .zip archive (named `archive.zip:entry.xml` in messages). */
+async function* ballotBytes(p: string): AsyncGenerator<{ file: string; bytes: Uint8Array }> {
   const files = await ballotFiles(p);
-  for (const [index, file] of files.entries()) {
-    const bytes = await readFile(file);
+  if (files.length === 1 && /\.zip$/i.test(files[0]!)) {
+    let any = false;
+    for await (const { name, bytes } of zipEntries(p, (n) => /\.xml$/i.test(n))) {
+      any = true;
+      yield { file: `${p}:${name}`, bytes };
+    }
+    if (!any) throw new InputError(p, undefined, 'the archive has no .xml files');
+    return;
+  }
+  for (const file of files) yield { file, bytes: await readFile(file) };
+}
+
+async function* ballots(p: string, onBytes?: (n: number) => void): AsyncGenerator<RawRecord> {
+  let index = 0;
+  for await (const { file, bytes } of ballotBytes(p)) {
     onBytes?.(bytes.length);
     let text: string;
     try {
@@ -98,7 +114,7 @@ async function* ballots(p: string, onBytes?: (n: number) => void): AsyncGenerato
     } catch {
       throw new InputError(file, undefined, 'the file is not valid UTF-8');
     }
-    yield { index, file, text };
+    yield { index: index++, file, text };
   }
 }
 
