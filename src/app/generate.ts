@@ -1,8 +1,10 @@
 /** generate: a synthetic election written as a vendor would, with the ground truth beside it. */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Mark } from '../core/cvr/model.js';
 import { summarizeMarks } from '../core/cvr/votes.js';
 import { votesAllowedOf } from '../core/election/schema.js';
+import { seededRandom } from '../core/random.js';
 import { writeCdfReport } from '../formats/cdf/cdf-json-writer.js';
 import { writeClearBallotCsv } from '../formats/clearballot/clearballot-writer.js';
 import { writeDominionExport } from '../formats/dominion/dominion-writer.js';
@@ -10,6 +12,7 @@ import { writeEssWorkbook } from '../formats/ess/ess-writer.js';
 import { writeGenericCsv } from '../formats/generic/generic-csv-writer.js';
 import { writeHartFolder } from '../formats/hart/hart-writer.js';
 import { type SyntheticOptions, syntheticElection } from '../formats/synthetic/election.js';
+import { type PaperDifference, paperVariant } from '../formats/synthetic/paper.js';
 
 export const GENERATE_FORMATS = ['cdf', 'dominion', 'ess', 'hart', 'clearballot', 'csv'] as const;
 
@@ -22,11 +25,24 @@ export interface GeneratedElection {
   readonly cvrFiles: string[];
   readonly truth: string;
   readonly ballots: number;
+  /** paper.json: where paper ballots differ from their CVRs (with --paper-errors). */
+  readonly paper?: string;
 }
+
+/** Marks in the order the canonical CVR keeps them (rank, then choice). */
+const sortMarks = (marks: readonly Mark[]) =>
+  [...marks].sort(
+    (a, b) => (a.rank ?? 0) - (b.rank ?? 0) || (a.choice < b.choice ? -1 : a.choice > b.choice ? 1 : 0),
+  );
 
 export async function generateElection(
   dir: string,
-  options: SyntheticOptions & { format: (typeof GENERATE_FORMATS)[number]; files?: number },
+  options: SyntheticOptions & {
+    format: (typeof GENERATE_FORMATS)[number];
+    files?: number;
+    /** Share of contests on which the paper ballot differs from its CVR (paper.json); none when absent. */
+    paperErrorRate?: number;
+  },
 ): Promise<GeneratedElection> {
   await mkdir(dir, { recursive: true });
   const synth = syntheticElection(options);
@@ -47,9 +63,23 @@ export async function generateElection(
     ),
   );
   const contests = new Map(synth.election.contests.map((c) => [c.id, c]));
+  const differences: PaperDifference[] = [];
+  const paperRandom = seededRandom(`${options.seed}/paper`);
+  const rate = options.paperErrorRate ?? 0;
   function* counted() {
     for (const cvr of synth.cvrs()) {
       for (const cc of cvr.contests) {
+        if (rate > 0 && paperRandom() < rate) {
+          const variant = paperVariant(contests.get(cc.contest)!, cc, paperRandom);
+          if (variant)
+            differences.push({
+              ballot: cvr.id,
+              contest: cc.contest,
+              kind: variant.kind,
+              cvr: sortMarks(cc.marks),
+              paper: sortMarks(variant.paper),
+            });
+        }
         const t = truth.get(cc.contest)!;
         const s = summarizeMarks(contests.get(cc.contest)!, cc.marks);
         t.ballots++;
@@ -111,5 +141,32 @@ export async function generateElection(
     truthFile,
     `${JSON.stringify({ ballots: options.ballots, seed: options.seed, note: 'write-in slots count as one Write-in line; ranked contests: first-choice counts', contests: [...truth.entries()].filter(([id]) => !RANKED_ONLY.includes(options.format) || id === ranked?.id).map(([, t]) => t) }, null, 2)}\n`,
   );
-  return { dir, definition, cvrFiles, truth: truthFile, ballots: options.ballots };
+  let paper: string | undefined;
+  if (rate > 0) {
+    paper = path.join(dir, 'paper.json');
+    await writeFile(
+      paper,
+      `${JSON.stringify(
+        {
+          format: 'tallyproof-paper-truth/1',
+          seed: options.seed,
+          errorRate: rate,
+          note: 'each listed ballot contest reads on paper as "paper" where its CVR says "cvr"; every other ballot contest reads on paper as its CVR',
+          differences: differences.filter(
+            (d) => !RANKED_ONLY.includes(options.format) || d.contest === ranked?.id,
+          ),
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  }
+  return {
+    dir,
+    definition,
+    cvrFiles,
+    truth: truthFile,
+    ballots: options.ballots,
+    ...(paper ? { paper } : {}),
+  };
 }

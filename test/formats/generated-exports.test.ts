@@ -74,3 +74,34 @@ describe('generate writes each vendor layout as that vendor reads it', () => {
     });
   }
 });
+
+describe('generate --paper-errors', () => {
+  it('lists paper that differs from its CVR at about the chosen rate, each difference a real discrepancy', {
+    timeout: 60_000,
+  }, async () => {
+    const dir = tempDir();
+    const g = await generateElection(dir, {
+      ballots: 1000,
+      seed: 'paper',
+      format: 'cdf',
+      paperErrorRate: 0.05,
+    });
+    const paper = JSON.parse(readFileSync(g.paper!, 'utf8')) as {
+      errorRate: number;
+      differences: { ballot: string; contest: string; kind: string; cvr: unknown[]; paper: unknown[] }[];
+    };
+    const { cvrs } = await importAndRead('cdf', g.cvrFiles[0]!);
+    const entries = cvrs.reduce((n, c) => n + c.contests.length, 0);
+    // Binomial(entries, 0.05) lies within ±5 standard deviations of its mean; a few contests cannot differ.
+    const sd = Math.sqrt(entries * 0.05 * 0.95);
+    expect(paper.differences.length).toBeGreaterThan(entries * 0.05 - 5 * sd);
+    expect(paper.differences.length).toBeLessThan(entries * 0.05 + 5 * sd);
+    expect(new Set(paper.differences.map((d) => d.kind))).toEqual(new Set(['flip', 'blank', 'mark']));
+    const byId = new Map(cvrs.map((c) => [c.id, c]));
+    for (const d of paper.differences) {
+      const entry = byId.get(d.ballot)!.contests.find((c) => c.contest === d.contest)!;
+      expect(entry.marks).toEqual(d.cvr);
+      expect(d.paper).not.toEqual(d.cvr);
+    }
+  });
+});

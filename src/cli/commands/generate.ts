@@ -13,6 +13,11 @@ export function registerGenerateCommand(program: Command): void {
     .option('--format <format>', `export format: ${GENERATE_FORMATS.join(', ')}`, 'cdf')
     .option('--seed <seed>', 'random seed (same seed, same election)', '1')
     .option('--files <n>', 'split the CVRs over this many export files', (v) => Number.parseInt(v, 10), 1)
+    .option(
+      '--paper-errors <rate>',
+      'also write paper.json: paper ballots that differ from their CVRs in this share of contests (0 to 1)',
+      Number.parseFloat,
+    )
     .option('--json', 'machine-readable output')
     .action(
       async (o: {
@@ -21,10 +26,13 @@ export function registerGenerateCommand(program: Command): void {
         format: string;
         seed: string;
         files: number;
+        paperErrors?: number;
         json?: boolean;
       }) => {
         if (!Number.isSafeInteger(o.ballots) || o.ballots < 1)
           throw new CliFailure('--ballots must be a positive integer');
+        if (o.paperErrors !== undefined && !(o.paperErrors >= 0 && o.paperErrors <= 1))
+          throw new CliFailure('--paper-errors must be a share from 0 to 1');
         if (!(GENERATE_FORMATS as readonly string[]).includes(o.format))
           throw new CliFailure(`unknown format ${o.format}; supported: ${GENERATE_FORMATS.join(', ')}`);
         const r = await generateElection(o.out, {
@@ -32,11 +40,12 @@ export function registerGenerateCommand(program: Command): void {
           seed: o.seed,
           format: o.format as (typeof GENERATE_FORMATS)[number],
           files: o.files,
+          ...(o.paperErrors !== undefined ? { paperErrorRate: o.paperErrors } : {}),
         });
         if (o.json) printJson(r);
         else
           say(
-            `Wrote ${r.ballots} ballots to ${r.cvrFiles.join(', ')}; definition ${r.definition}; truth ${r.truth}.`,
+            `Wrote ${r.ballots} ballots to ${r.cvrFiles.join(', ')}; definition ${r.definition}; truth ${r.truth}${r.paper ? `; paper ${r.paper}` : ''}.`,
           );
       },
     );
