@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { indexNames } from '../core/cvr/resolve.js';
+import { indexNames, type NameMapping } from '../core/cvr/resolve.js';
 import { indexDefinition } from '../core/cvr/validate.js';
 import type { LoadedElection } from '../core/election/load.js';
 import { encodeEvent } from '../core/entries.js';
@@ -27,6 +27,8 @@ export interface ImportOptions {
   readonly jurisdiction?: string;
   /** Column layout and labels, for formats that need them (ES&S). */
   readonly readerOptions?: ReaderOptions;
+  /** Contest and choice names of the export standardised to the definition's. */
+  readonly mapping?: NameMapping;
   readonly now: () => string;
   /** Messages for the person running the import (derived definitions and the like). */
   readonly inform?: (message: string) => void;
@@ -121,6 +123,8 @@ async function importFile(store: Store, exportPath: string, options: ImportOptio
     for (const note of d.notes) options.inform?.(`  ${note}`);
   }
   const jurisdiction = chooseJurisdiction(election, options.jurisdiction);
+  const names = indexNames(election.election, options.mapping);
+  if (!names.ok) throw new InputError(exportPath, undefined, names.error.join('; '));
   const index = indexDefinition(election.election);
   const by = keyLabel(options.signer);
   const now = options.now();
@@ -141,7 +145,7 @@ async function importFile(store: Store, exportPath: string, options: ImportOptio
         readerContext,
         jurisdiction,
         index,
-        names: indexNames(election.election),
+        names: names.value,
         definition: election.bytes,
       });
       for await (const batch of prepared)

@@ -97,6 +97,8 @@ export interface WorkerInit {
   readonly readerContext: unknown;
   readonly jurisdiction: string;
   readonly definition: Uint8Array;
+  /** Names to ids (the definition's and the office's mapping), built once on the reading thread. */
+  readonly names: NameIndex;
 }
 
 export type WorkerReply =
@@ -137,6 +139,7 @@ export async function* prepareCvrs(
     readerContext: ctx.readerContext,
     jurisdiction: ctx.jurisdiction,
     definition: ctx.definition,
+    names: ctx.names,
   };
   const workers = Array.from({ length: WORKERS }, () => new Worker(script, { workerData }));
   const waiting = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();

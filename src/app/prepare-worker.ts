@@ -1,6 +1,5 @@
 /** Worker thread: prepares batches of CVR texts (see prepare-cvrs.ts). */
 import { parentPort, workerData } from 'node:worker_threads';
-import { indexNames } from '../core/cvr/resolve.js';
 import { indexDefinition } from '../core/cvr/validate.js';
 import { loadElection } from '../core/election/load.js';
 import type { RawRecord } from '../formats/cvr-format.js';
@@ -14,7 +13,6 @@ if (!loaded.ok) throw new Error('the worker was given an invalid definition');
 const ctx = {
   ...init,
   index: indexDefinition(loaded.value.election),
-  names: indexNames(loaded.value.election),
 };
 
 parentPort!.on('message', ({ id, batch }: { id: number; batch: RawRecord[] }) => {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { IMPORT_FORMATS, type ImportFormat, importFiles } from '../../app/import-cvrs.js';
 import { readSignerKey } from '../../app/keys.js';
 import { loadElectionFile } from '../../app/load-election.js';
+import { type NameMapping, NameMappingSchema } from '../../core/cvr/resolve.js';
 import type { ReaderOptions } from '../../formats/cvr-format.js';
 import { CliFailure, inform, printJson, progress, say } from '../output.js';
 import { type StoreFlags, withStore, withStoreOptions } from '../store-options.js';
@@ -58,17 +59,28 @@ export function registerLedgerCommands(program: Command): void {
     .option('--overvote-label <text>', 'ES&S: cell text for an overvote (default "overvote")')
     .option('--undervote-label <text>', 'ES&S: cell text for a skipped rank (default "undervote")')
     .option('--overvote-delimiter <text>', 'ES&S: separator of several names in one cell')
+    .option(
+      '--mapping <file>',
+      'contest and choice standardisation (JSON: {"contests": {"<export name>": "<contest>"}, "choices": {"<contest>": {"<export name>": "<choice>"}}})',
+    )
     .option('--json', 'machine-readable output')
     .argument('<files...>', 'CVR exports: files, or folders where the vendor writes one (Dominion)')
     .action(
       async (
         files: string[],
         o: StoreFlags &
-          ReaderOptions & { key: string; format: string; jurisdiction?: string; json?: boolean },
+          ReaderOptions & {
+            key: string;
+            format: string;
+            jurisdiction?: string;
+            mapping?: string;
+            json?: boolean;
+          },
       ) => {
         if (!(IMPORT_FORMATS as readonly string[]).includes(o.format))
           throw new CliFailure(`unknown format ${o.format}; supported: ${IMPORT_FORMATS.join(', ')}`);
         const signer = await readSignerKey(o.key);
+        const mapping = o.mapping ? await readNameMapping(o.mapping) : undefined;
         const bar = progress(o.json);
         try {
           const results = await withStore(
@@ -79,6 +91,7 @@ export function registerLedgerCommands(program: Command): void {
                 signer,
                 jurisdiction: o.jurisdiction,
                 readerOptions: o,
+                ...(mapping ? { mapping } : {}),
                 now,
                 inform,
                 onFileStart: (file, bytes) => bar.start(bytes, `importing ${file}`),
@@ -96,4 +109,21 @@ export function registerLedgerCommands(program: Command): void {
         }
       },
     );
+}
+
+async function readNameMapping(file: string): Promise<NameMapping> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new CliFailure(`${file}: not a readable JSON mapping file: ${(e as Error).message}`);
+  }
+  const parsed = NameMappingSchema.safeParse(json);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new CliFailure(
+      `${file}: ${i ? `${i.path.join('.') || '(top level)'}: ${i.message}` : 'not a mapping'}`,
+    );
+  }
+  return parsed.data;
 }
