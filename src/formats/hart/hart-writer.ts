@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Cvr } from '../../core/cvr/model.js';
 import { choicesOf, type Election } from '../../core/election/schema.js';
 
-const escape = (s: string) =>
+const escapeXml = (s: string) =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const el = (name: string, body: string) => `<${name}>${body}</${name}>`;
 
@@ -30,20 +30,20 @@ export async function writeHartFolder(dir: string, election: Election, cvrs: Ite
             const writeIn = 'writeIn' in x && x.writeIn;
             return el(
               'Option',
-              (writeIn ? '' : el('Name', escape(x.name))) +
-                el('Id', escape(x.id)) +
+              (writeIn ? '' : el('Name', escapeXml(x.name))) +
+                el('Id', escapeXml(x.id)) +
                 el('Value', String(m.rank ?? 1)) +
-                (writeIn ? el('WriteInData', el('Text', escape(m.writeIn ?? ''))) : ''),
+                (writeIn ? el('WriteInData', el('Text', escapeXml(m.writeIn ?? ''))) : ''),
             );
           })
           .join('');
-        return el('Contest', el('Name', escape(c.title)) + el('Id', escape(c.id)) + el('Options', options));
+        return el('Contest', el('Name', escapeXml(c.title)) + el('Id', escapeXml(c.id)) + el('Options', options));
       })
       .join('');
     const split = cvr.precinct
       ? el(
           'PrecinctSplit',
-          el('Name', escape(units.get(cvr.precinct) ?? cvr.precinct)) + el('Id', escape(cvr.precinct)),
+          el('Name', escapeXml(units.get(cvr.precinct) ?? cvr.precinct)) + el('Id', escapeXml(cvr.precinct)),
         )
       : '';
     const xml =
@@ -51,8 +51,8 @@ export async function writeHartFolder(dir: string, election: Election, cvrs: Ite
       el('Contests', body) +
       (cvr.position !== undefined ? el('BatchSequence', String(cvr.position)) : '') +
       split +
-      (cvr.batch ? el('BatchNumber', escape(cvr.batch)) : '') +
-      el('CvrGuid', escape(cvr.id)) +
+      (cvr.batch ? el('BatchNumber', escapeXml(cvr.batch)) : '') +
+      el('CvrGuid', escapeXml(cvr.id)) +
       '</Cvr>';
     await writeFile(path.join(dir, `${cvr.id.replace(/[^A-Za-z0-9_.-]/g, '_')}.xml`), xml);
     n++;
