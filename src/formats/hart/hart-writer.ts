@@ -37,7 +37,10 @@ export async function writeHartFolder(dir: string, election: Election, cvrs: Ite
             );
           })
           .join('');
-        return el('Contest', el('Name', escapeXml(c.title)) + el('Id', escapeXml(c.id)) + el('Options', options));
+        return el(
+          'Contest',
+          el('Name', escapeXml(c.title)) + el('Id', escapeXml(c.id)) + el('Options', options),
+        );
       })
       .join('');
     const split = cvr.precinct
