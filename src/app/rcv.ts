@@ -21,7 +21,7 @@ import {
   resolveRctabConfig,
   UNDECLARED_WRITE_IN,
 } from '../core/rcv/config.js';
-import { type ExportedBallot, rctabCdfJson, rctabCvrCsv } from '../core/rcv/cvr-export.js';
+import { type ExportedBallot, type RctabRecord, rctabCdfJson, rctabCvrCsv } from '../core/rcv/cvr-export.js';
 import { rcvBallotOf, rcvContestOf } from '../core/rcv/from-election.js';
 import { reportFiles } from '../core/rcv/report.js';
 import { entryOf } from '../core/rcv/round-tally.js';
@@ -149,19 +149,6 @@ export interface SourceJob {
 
 /** Exports of one contest whose choices are the candidates' names as written: no definition to derive. */
 const NAMED_CHOICES: readonly Provider[] = ['ess', 'genericCsv'];
-
-/** What RCTab keeps of a record beside its rankings: the ids and places it prints in its CVR exports. */
-export interface RctabRecord {
-  /** RCTab's CVR id: file and row for ES&S and generic CSV, file(n) for CDF, tabulator-batch-record for Dominion. */
-  readonly rctabId: string;
-  /** The id the vendor wrote, where there is one. */
-  readonly vendorId?: string;
-  readonly contestId?: string;
-  readonly tabulator?: string;
-  readonly batch?: string;
-  readonly precinct?: string;
-  readonly portion?: string;
-}
 
 /** One ballot of a source: resolved for counting, as marked (aliases kept) for RCTab's CVR exports. */
 export interface SourceBallot {

@@ -9,19 +9,25 @@ import { javaHashOrder } from './java-compat.js';
 import { csvRecord } from './report.js';
 import type { RcvRanking } from './tabulator.js';
 
-export interface ExportedBallot {
-  /** The source's filePath as the configuration writes it, and its provider. */
-  readonly sourcePath: string;
-  readonly provider: string;
-  /** The source's label for undeclared write-ins (printed where a ballot ranks one). */
-  readonly writeInLabel?: string;
+/** What RCTab keeps of a record beside its rankings: the ids and places it prints in its CVR exports. */
+export interface RctabRecord {
+  /** RCTab's CVR id: file and row for ES&S and generic CSV, file(n) for CDF, tabulator-batch-record for Dominion. */
   readonly rctabId: string;
+  /** The id the vendor wrote, where there is one. */
   readonly vendorId?: string;
   readonly contestId?: string;
   readonly tabulator?: string;
   readonly batch?: string;
   readonly precinct?: string;
   readonly portion?: string;
+}
+
+export interface ExportedBallot extends RctabRecord {
+  /** The source's filePath as the configuration writes it, and its provider. */
+  readonly sourcePath: string;
+  readonly provider: string;
+  /** The source's label for undeclared write-ins (printed where a ballot ranks one). */
+  readonly writeInLabel?: string;
   /** Rankings with candidates resolved to the configuration's names. */
   readonly rankings: readonly RcvRanking[];
   /** Rankings as marked (aliases as the vendor wrote them). */

@@ -25,7 +25,8 @@ export interface ClearBallotContext {
   readonly fixed: Record<string, number>;
 }
 
-const FIXED = [
+/** The ballot columns before the choice columns. */
+export const CLEAR_BALLOT_FIXED_COLUMNS = [
   'RowNumber',
   'BoxID',
   'BoxPosition',
@@ -115,7 +116,9 @@ export const clearBallotFormat: CvrFormatReader<ClearBallotContext> = {
       return {
         choices,
         fixed: Object.fromEntries(
-          FIXED.flatMap((name) => (cells.includes(name) ? [[name, cells.indexOf(name)]] : [])),
+          CLEAR_BALLOT_FIXED_COLUMNS.flatMap((name) =>
+            cells.includes(name) ? [[name, cells.indexOf(name)]] : [],
+          ),
         ),
       };
     }

@@ -8,6 +8,7 @@ import { createWriteStream } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
 import type { Cvr } from '../../core/cvr/model.js';
 import { choicesOf, type Election, votesAllowedOf } from '../../core/election/schema.js';
+import { CLEAR_BALLOT_FIXED_COLUMNS } from './clearballot-format.js';
 
 export async function writeClearBallotCsv(
   file: string,
@@ -29,16 +30,7 @@ export async function writeClearBallotCsv(
   const write = async (cells: (string | number)[]) => {
     if (!out.write(stringify([cells]))) await once(out, 'drain');
   };
-  await write([
-    'RowNumber',
-    'BoxID',
-    'BoxPosition',
-    'BallotID',
-    'PrecinctID',
-    'BallotStyleID',
-    'ScanComputerName',
-    ...columns.map((c) => c.header),
-  ]);
+  await write([...CLEAR_BALLOT_FIXED_COLUMNS, ...columns.map((c) => c.header)]);
   let row = 0;
   for (const cvr of cvrs) {
     row++;
