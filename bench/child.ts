@@ -93,9 +93,8 @@ switch (job) {
   }
   case 'rcv': {
     // An RCTab configuration end to end (read every source, count, write the reports), and the count alone.
-    const { readRctabConfig, readAllBallots, countContest, runRctabConfig } = await import(
-      '../src/app/rcv.js'
-    );
+    const { readRctabConfig, countContest, runRctabConfig } = await import('../src/app/rcv.js');
+    const { readAllBallots } = await import('../src/app/rctab-sources.js');
     const [config, out] = args as [string, string];
     const { ballots: cvrs, results } = await runRctabConfig(config, out);
     const endToEnd = (performance.now() - t0) / 1000;

@@ -1,7 +1,7 @@
 /** Worker thread: reads the ballots of RCTab CVR sources, one job per message (see readAllBallots in rcv.ts). */
 import { parentPort } from 'node:worker_threads';
 import { InputError } from '../formats/errors.js';
-import { type RcvWorkerReply, readSourceBallots, type SourceJob } from './rcv.js';
+import { type RcvWorkerReply, readSourceBallots, type SourceJob } from './rctab-sources.js';
 
 parentPort!.on('message', async (job: SourceJob) => {
   let reply: RcvWorkerReply;
