@@ -1,0 +1,145 @@
+/**
+ * Rivest's consistent sampler, as Arlo uses it: every ballot id gets a pseudo-random ticket from the
+ * public seed; the sample is the ids in ticket order. With replacement, a drawn id gets its next,
+ * larger ticket and can come up again. Anyone with the seed and the id list reproduces the sample.
+ */
+import { toHex, utf8 } from '../bytes.js';
+import { type Sha256, portableSha256 as sha256 } from '../hash.js';
+
+/** `0.` + the decimal digits of SHA-256(text), zero-padded to 64 digits, reversed. */
+export function uniform(text: string, hash: Sha256 = sha256): string {
+  const digits = BigInt(`0x${toHex(hash(utf8(text)))}`)
+    .toString()
+    .padStart(64, '0');
+  return `0.${[...digits].reverse().join('')}`;
+}
+
+export const seedHash = (seed: string, hash: Sha256 = sha256) => toHex(hash(utf8(seed)));
+
+/** The first ticket of `id`. */
+export const firstTicket = (hashedSeed: string, id: string, hash: Sha256 = sha256) =>
+  uniform(hashedSeed + id, hash);
+
+/** The ticket after `x` for the same id (larger than x, drawn from x's own stream). */
+export function nextTicket(x: string, hash: Sha256 = sha256): string {
+  const x0 = `${x}0`;
+  let p = 2;
+  while (p < x0.length && x0[p] === '9') p++;
+  for (let i = 1; ; i++) {
+    const y = x0.slice(0, p) + uniform(`${x}:${i}`, hash).slice(2);
+    if (y > x0) return y;
+  }
+}
+
+/** A ticket as shown: through the first digit that is not 9, then `digits` more characters. */
+export function truncateTicket(x: string, digits: number): string {
+  let p = 2;
+  while (p < x.length && x[p] === '9') p++;
+  return x.slice(0, p + 1 + digits);
+}
+
+export interface Draw {
+  readonly id: string;
+  readonly ticket: string;
+  /** 1 for an id's first draw, 2 for its second (with replacement), … */
+  readonly draw: number;
+}
+
+export interface SampleOptions {
+  readonly count: number;
+  readonly withReplacement?: boolean;
+  /** Ticket digits shown after the first non-9 digit (9 by default, as Rivest's sampler; Arlo uses 18). */
+  readonly digits?: number;
+  readonly hash?: Sha256;
+}
+
+/** The first `count` draws of ids by ticket, smallest first. */
+export function drawSample(seed: string, ids: Iterable<string>, options: SampleOptions): Draw[] {
+  const hash = options.hash ?? sha256;
+  const hashedSeed = seedHash(seed, hash);
+  const digits = options.digits ?? 9;
+  // Without replacement only the `count` smallest tickets matter: keep a bounded max-heap of them.
+  const heap = new TicketHeap<Draw>((a, b) => (a.ticket > b.ticket ? 1 : a.ticket < b.ticket ? -1 : 0));
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) throw new Error(`id ${JSON.stringify(id)} appears twice`);
+    seen.add(id);
+    heap.push({ id, ticket: firstTicket(hashedSeed, id, hash), draw: 1 });
+    if (!options.withReplacement && heap.size > options.count) heap.popMax();
+  }
+  const out: Draw[] = [];
+  if (!options.withReplacement) {
+    const sorted = heap.drain().sort((a, b) => (a.ticket < b.ticket ? -1 : a.ticket > b.ticket ? 1 : 0));
+    return sorted.slice(0, options.count).map((d) => ({ ...d, ticket: truncateTicket(d.ticket, digits) }));
+  }
+  // With replacement: a min-order over every id's current ticket; a drawn id comes back with its next one.
+  const queue = new TicketHeap<Draw>((a, b) => (a.ticket < b.ticket ? 1 : a.ticket > b.ticket ? -1 : 0));
+  for (const d of heap.drain()) queue.push(d);
+  while (out.length < options.count && queue.size > 0) {
+    const d = queue.popMax()!;
+    out.push({ ...d, ticket: truncateTicket(d.ticket, digits) });
+    queue.push({ id: d.id, ticket: nextTicket(d.ticket, hash), draw: d.draw + 1 });
+  }
+  return out;
+}
+
+/** A binary heap with the greatest item (by `cmp`) on top. */
+class TicketHeap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly cmp: (a: T, b: T) => number) {}
+  get size() {
+    return this.items.length;
+  }
+  push(item: T): void {
+    const a = this.items;
+    a.push(item);
+    for (let i = a.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (this.cmp(a[i]!, a[parent]!) <= 0) break;
+      [a[i], a[parent]] = [a[parent]!, a[i]!];
+      i = parent;
+    }
+  }
+  popMax(): T | undefined {
+    const a = this.items;
+    const top = a[0];
+    const last = a.pop();
+    if (a.length > 0 && last !== undefined) {
+      a[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.cmp(a[l]!, a[m]!) > 0) m = l;
+        if (r < a.length && this.cmp(a[r]!, a[m]!) > 0) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+  drain(): T[] {
+    return this.items.splice(0);
+  }
+}
+
+/** Python's repr of a str, as Arlo spells ballot names: `('pct 2', 3)`. */
+export function pythonStrRepr(s: string): string {
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '\\') out += '\\\\';
+    else if (ch === quote) out += `\\${quote}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += ch;
+  }
+  return out + quote;
+}
+
+/** Arlo's name for ballot `position` (1-based) of batch `batch`. */
+export const arloBallotId = (batch: string, position: number) => `(${pythonStrRepr(batch)}, ${position})`;

@@ -1,0 +1,151 @@
+/** The audit mathematics against the published figures (STANDARDS.md §5), and the risk limit by simulation. */
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../src/core/random.js';
+import { alphaMartingale } from '../../src/core/rla/alpha.js';
+import { pluralityAssorter, superMajorityAssorter } from '../../src/core/rla/assorters.js';
+import { bravoAsn, bravoPValue } from '../../src/core/rla/bravo.js';
+import {
+  kaplanMarkovPValue,
+  overstatementAssorter,
+  superSimplePValue,
+  superSimpleSampleSize,
+} from '../../src/core/rla/comparison.js';
+import { batchErrorBound, batchTaint, macroPValue, macroSampleSize } from '../../src/core/rla/macro.js';
+
+describe('BRAVO', () => {
+  it('needs 119 ballots for a 60/40 contest at α = 0.1', () => {
+    expect(bravoAsn({ tally: { A: 600, B: 400 } }, 0.1)).toBe(119);
+  });
+  it('cannot confirm a tie, and measures the risk of a sample', () => {
+    expect(bravoAsn({ tally: { A: 500, B: 500 } }, 0.1)).toBe(Number.POSITIVE_INFINITY);
+    // 60/40: each A multiplies T by 1.2, each B by 0.8.
+    expect(bravoPValue({ tally: { A: 600, B: 400 } }, { A: 30, B: 10 })).toBeCloseTo(
+      1 / (1.2 ** 30 * 0.8 ** 10),
+      12,
+    );
+    expect(bravoPValue({ tally: { A: 600, B: 400 } }, { B: 5 })).toBe(1);
+  });
+});
+
+describe('super-simple / Kaplan–Markov', () => {
+  it('needs 48 ballots at α = 0.1, γ = 1.03905, μ = 0.1 with no discrepancies', () => {
+    expect(superSimpleSampleSize(0.1, 0.1)).toBe(48);
+  });
+  it('needs more for overstatements, fewer for understatements; the sample it asks for meets the risk limit', () => {
+    expect(superSimpleSampleSize(0.1, 0.1, undefined, { o1: 1 })).toBeGreaterThan(48);
+    expect(superSimpleSampleSize(0.1, 0.1, undefined, { u1: 1 })).toBeLessThan(48);
+    expect(superSimplePValue(48, 0.1)).toBeLessThan(0.1);
+    const n = superSimpleSampleSize(0.05, 0.02, undefined, { o1: 2, o2: 1 });
+    expect(superSimplePValue(n, 0.02, undefined, { o1: 2, o2: 1 })).toBeLessThanOrEqual(0.05);
+    expect(superSimplePValue(0, 0.1)).toBe(1);
+  });
+  it('computes the general Kaplan–Markov P-value as published', () => {
+    expect(kaplanMarkovPValue([1, 1, 1, 1, 1], 0.5, 0)).toBeCloseTo(2 ** -5, 15);
+    expect(kaplanMarkovPValue([1, 1, 1, 1, 1, 0], 0.5, 0.1)).toBeCloseTo((1.1 / 0.6) ** -5, 15);
+  });
+});
+
+describe('SHANGRLA assorters', () => {
+  it('gives the published overstatement values', () => {
+    expect(overstatementAssorter(0.5, 0.5, 0.2)).toBeCloseTo(1 / 1.8, 15);
+    expect(overstatementAssorter(1, 0, 0.2)).toBe(0);
+    expect(overstatementAssorter(0, 1, 0.3)).toBeCloseTo(2 / 1.7, 15);
+  });
+  it('scores ballots for plurality and super-majority', () => {
+    const a = pluralityAssorter('A', 'B');
+    expect([a(['A']), a(['B']), a([]), a(['C'])]).toEqual([1, 0, 0.5, 0.5]);
+    const s = superMajorityAssorter('Yes', 2 / 3);
+    expect([s(['Yes']), s(['No']), s([]), s(['Yes', 'No'])]).toEqual([0.75, 0, 0.5, 0.5]);
+  });
+});
+
+describe('ALPHA', () => {
+  it('gives the published running P-values (N = 7, t = 3/7, fixed η = 0.75)', () => {
+    const { pValues, pValue } = alphaMartingale([1, 0, 1, 1, 0, 0, 1], {
+      t: 3 / 7,
+      u: 1,
+      eta: 0.75,
+      estimator: 'fixed',
+      N: 7,
+    });
+    const want = [0.5714285714285714, 1, 0.6146458583433375, 0.18912180256718078, 1, 1, 0];
+    pValues.forEach((p, i) => expect(p).toBeCloseTo(want[i]!, 12));
+    expect(pValue).toBe(0);
+  });
+  it('needs 8 draws of 1s and 14 of 0.75s at α = 0.05 (N = 1000, fixed η = 0.75)', () => {
+    const firstBelow = (x: number) =>
+      alphaMartingale(Array(40).fill(x), {
+        t: 0.5,
+        u: 1,
+        eta: 0.75,
+        estimator: 'fixed',
+        N: 1000,
+      }).pValues.findIndex((p) => p <= 0.05) + 1;
+    expect(firstBelow(1)).toBe(8);
+    expect(firstBelow(0.75)).toBe(14);
+  });
+  it('shrink-trunc confirms a clear margin and does not confirm a losing one', () => {
+    const strong = alphaMartingale(Array(200).fill(0.7), {
+      t: 0.5,
+      u: 1,
+      eta: 0.6,
+      estimator: 'shrink-trunc',
+    });
+    expect(strong.pValue).toBeLessThan(0.05);
+    const weak = alphaMartingale(Array(200).fill(0.45), {
+      t: 0.5,
+      u: 1,
+      eta: 0.6,
+      estimator: 'shrink-trunc',
+    });
+    expect(weak.pValue).toBe(1);
+  });
+});
+
+describe('MACRO', () => {
+  const contest = { winners: ['A'], losers: ['B'], tally: { A: 600, B: 400 } };
+  it('bounds each batch’s error and sizes a clean sample', () => {
+    const batch = { ballots: 100, votes: { A: 60, B: 40 } };
+    expect(batchErrorBound(contest, batch)).toBeCloseTo((20 + 100) / 200, 15);
+    const U = 10 * batchErrorBound(contest, batch);
+    expect(macroSampleSize(0.1, U)).toBe(Math.ceil(Math.log(0.1) / Math.log(1 - 1 / U)) + 1);
+    expect(batchTaint(contest, batch, batch)).toBe(0);
+    expect(macroPValue(U, [0, 0])).toBeCloseTo((1 - 1 / U) ** 2, 15);
+  });
+});
+
+describe('the risk limit, by simulation', () => {
+  it('BRAVO confirms a wrong outcome at most α of the time; a right one quickly', () => {
+    // Reported 55/45 for A, but the paper says 48/52: every confirmation is an error.
+    const alpha = 0.1;
+    const rand = seededRandom('bravo-risk');
+    const trials = 2000;
+    let confirmed = 0;
+    for (let t = 0; t < trials; t++) {
+      const sample: Record<string, number> = { A: 0, B: 0 };
+      for (let n = 0; n < 600; n++) {
+        sample[rand() < 0.48 ? 'A' : 'B']!++;
+        if (bravoPValue({ tally: { A: 550, B: 450 } }, sample) <= alpha) {
+          confirmed++;
+          break;
+        }
+      }
+    }
+    // Binomial(2000, ≤ 0.1): the observed rate stays below α plus 4 standard deviations.
+    expect(confirmed / trials).toBeLessThan(alpha + 4 * Math.sqrt((alpha * (1 - alpha)) / trials));
+  });
+
+  it('ALPHA (comparison, shrink-trunc) confirms a wrong outcome at most α of the time', () => {
+    // Paper assorter values with true mean 0.48 (the reported winner lost): values 0 or 1.
+    const alpha = 0.05;
+    const rand = seededRandom('alpha-risk');
+    const trials = 1000;
+    let confirmed = 0;
+    for (let t = 0; t < trials; t++) {
+      const x = Array.from({ length: 400 }, () => (rand() < 0.48 ? 1 : 0));
+      if (alphaMartingale(x, { t: 0.5, u: 1, eta: 0.55, estimator: 'shrink-trunc' }).pValue <= alpha)
+        confirmed++;
+    }
+    expect(confirmed / trials).toBeLessThan(alpha + 4 * Math.sqrt((alpha * (1 - alpha)) / trials));
+  });
+});

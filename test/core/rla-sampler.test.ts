@@ -1,0 +1,37 @@
+/** Rivest's consistent sampler against the published checks (STANDARDS.md §6). */
+import { describe, expect, it } from 'vitest';
+import { arloBallotId, drawSample, nextTicket, pythonStrRepr, uniform } from '../../src/core/rla/sampler.js';
+
+describe('consistent sampler', () => {
+  it('computes uniform("abc") as published', () => {
+    expect(uniform('abc')).toBe('0.56998071861792858926477341561059638840106636224182943832566300809078486324348');
+  });
+
+  it('draws B-2, B-3, A-3, A-2 first for seed 314159 without replacement', () => {
+    const ids = ['A-1', 'A-2', 'A-3', 'B-1', 'B-2', 'B-3'];
+    expect(drawSample('314159', ids, { count: 4 }).map((d) => d.id)).toEqual(['B-2', 'B-3', 'A-3', 'A-2']);
+  });
+
+  it('with replacement, draws every id again with a larger ticket, counting repeats', () => {
+    const ids = ['A-1', 'A-2', 'A-3'];
+    const draws = drawSample('314159', ids, { count: 12, withReplacement: true, digits: 40 });
+    expect(draws).toHaveLength(12);
+    for (let i = 1; i < draws.length; i++) expect(draws[i]!.ticket > draws[i - 1]!.ticket).toBe(true);
+    for (const id of ids) {
+      const mine = draws.filter((d) => d.id === id);
+      expect(mine.map((d) => d.draw)).toEqual(mine.map((_, k) => k + 1));
+    }
+    // The first draws are the without-replacement order.
+    const first = drawSample('314159', ids, { count: 3 }).map((d) => d.id);
+    expect(draws.filter((d) => d.draw === 1).map((d) => d.id)).toEqual(first);
+    const t = uniform('x');
+    expect(nextTicket(t) > t).toBe(true);
+  });
+
+  it('names Arlo ballots as Python reprs of (batch, position)', () => {
+    expect(arloBallotId('pct 2', 3)).toBe("('pct 2', 3)");
+    expect(pythonStrRepr("O'Brien")).toBe('"O\'Brien"');
+    expect(pythonStrRepr('say "hi" it\'s')).toBe("'say \"hi\" it\\'s'");
+    expect(pythonStrRepr('a\\b\tc')).toBe("'a\\\\b\\tc'");
+  });
+});
