@@ -8,6 +8,7 @@ import { registerKeyCommands } from './commands/keys.js';
 import { registerLedgerCommands } from './commands/ledger.js';
 import { registerCvrCommands, registerRcvCommand } from './commands/rcv.js';
 import { registerResultsCommands } from './commands/results.js';
+import { registerRlaCommands } from './commands/rla.js';
 import { CliFailure } from './output.js';
 
 const program = new Command('tallyproof')
@@ -22,6 +23,7 @@ registerEvidenceCommands(program);
 registerResultsCommands(program);
 registerRcvCommand(program);
 registerCvrCommands(program);
+registerRlaCommands(program);
 registerGenerateCommand(program);
 registerDemoCommand(program);
 

@@ -51,6 +51,8 @@ export interface SampleOptions {
   /** Ticket digits shown after the first non-9 digit (9 by default, as Rivest's sampler; Arlo uses 18). */
   readonly digits?: number;
   readonly hash?: Sha256;
+  /** Refuse a repeated id (default). Off for ids unique by construction (a manifest's batch/position). */
+  readonly checkUnique?: boolean;
 }
 
 /** The first `count` draws of ids by ticket, smallest first. */
@@ -60,10 +62,10 @@ export function drawSample(seed: string, ids: Iterable<string>, options: SampleO
   const digits = options.digits ?? 9;
   // Without replacement only the `count` smallest tickets matter: keep a bounded max-heap of them.
   const heap = new TicketHeap<Draw>((a, b) => (a.ticket > b.ticket ? 1 : a.ticket < b.ticket ? -1 : 0));
-  const seen = new Set<string>();
+  const seen = options.checkUnique === false ? undefined : new Set<string>();
   for (const id of ids) {
-    if (seen.has(id)) throw new Error(`id ${JSON.stringify(id)} appears twice`);
-    seen.add(id);
+    if (seen?.has(id)) throw new Error(`id ${JSON.stringify(id)} appears twice`);
+    seen?.add(id);
     heap.push({ id, ticket: firstTicket(hashedSeed, id, hash), draw: 1 });
     if (!options.withReplacement && heap.size > options.count) heap.popMax();
   }

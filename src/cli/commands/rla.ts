@@ -1,0 +1,243 @@
+/** rla: the risk-limiting audit calculator (BRAVO, super-simple, ALPHA) and the consistent sampler. */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { alphaMartingale } from '../../core/rla/alpha.js';
+import { bravoAsn, bravoPValue, reportedWinners } from '../../core/rla/bravo.js';
+import { DEFAULT_GAMMA, superSimplePValue, superSimpleSampleSize } from '../../core/rla/comparison.js';
+import { arloBallotId, drawSample } from '../../core/rla/sampler.js';
+import { readBallotManifest } from '../../formats/manifest/ballot-manifest.js';
+import { nodeSha256 } from '../../platform/node-sha256.js';
+import { CliFailure, printJson, say } from '../output.js';
+
+const number =
+  (flag: string, min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY) =>
+  (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n < min || n > max)
+      throw new CliFailure(
+        `${flag} must be a number${Number.isFinite(min) ? ` from ${min}` : ''}${Number.isFinite(max) ? ` to ${max}` : ''}, not ${JSON.stringify(v)}`,
+      );
+    return n;
+  };
+const count = (flag: string) => (v: string) => {
+  const n = number(flag, 0)(v);
+  if (!Number.isInteger(n)) throw new CliFailure(`${flag} must be a whole number, not ${JSON.stringify(v)}`);
+  return n;
+};
+const riskLimit = number('--risk-limit', Number.MIN_VALUE, 1);
+
+/** `NAME=VOTES,NAME=VOTES`: the name is everything before the last `=`. */
+function counts(flag: string, text: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const at = part.lastIndexOf('=');
+    if (at <= 0) throw new CliFailure(`${flag}: "${part}" is not NAME=COUNT`);
+    const name = part.slice(0, at).trim();
+    if (name in out) throw new CliFailure(`${flag}: ${JSON.stringify(name)} appears twice`);
+    out[name] = count(`${flag} ${name}`)(part.slice(at + 1));
+  }
+  return out;
+}
+
+export function registerRlaCommands(program: Command): void {
+  const rla = program.command('rla').description('risk-limiting audit calculator and sampler');
+
+  rla
+    .command('bravo')
+    .description('BRAVO ballot polling: expected sample size, and the risk measured by a sample')
+    .requiredOption('--risk-limit <alpha>', 'risk limit α, e.g. 0.05', riskLimit)
+    .requiredOption('--tally <counts>', 'reported votes: NAME=VOTES,NAME=VOTES,...')
+    .option(
+      '--winners <w>',
+      'reported winners: how many (the top vote-getters) or their names, comma-separated',
+    )
+    .option(
+      '--ballots <n>',
+      'ballots cast in the contest (default: the votes in the tally)',
+      count('--ballots'),
+    )
+    .option('--sample <counts>', 'votes among the sampled ballots: NAME=COUNT,...')
+    .option('--json', 'machine-readable output')
+    .action(
+      (o: {
+        riskLimit: number;
+        tally: string;
+        winners?: string;
+        ballots?: number;
+        sample?: string;
+        json?: boolean;
+      }) => {
+        const tally = counts('--tally', o.tally);
+        let winners: string[] | undefined;
+        if (o.winners !== undefined)
+          winners = /^\d+$/.test(o.winners.trim())
+            ? reportedWinners(tally, Number(o.winners))
+            : o.winners.split(',').map((w) => w.trim());
+        for (const w of winners ?? [])
+          if (!(w in tally)) throw new CliFailure(`--winners: ${JSON.stringify(w)} is not in the tally`);
+        const contest = {
+          tally,
+          ...(winners ? { winners } : {}),
+          ...(o.ballots !== undefined ? { ballots: o.ballots } : {}),
+        };
+        const asn = bravoAsn(contest, o.riskLimit);
+        const sample = o.sample ? counts('--sample', o.sample) : undefined;
+        for (const name of Object.keys(sample ?? {}))
+          if (!(name in tally)) throw new CliFailure(`--sample: ${JSON.stringify(name)} is not in the tally`);
+        const pValue = sample ? bravoPValue(contest, sample) : null;
+        if (o.json) printJson({ asn: Number.isFinite(asn) ? asn : null, pValue });
+        else {
+          say(
+            Number.isFinite(asn)
+              ? `Expected sample size: ${asn} ballots.`
+              : 'No finite sample size: a reported winner does not lead.',
+          );
+          if (pValue !== null)
+            say(`Risk measured by the sample: ${pValue}${pValue <= o.riskLimit ? ' — confirmed' : ''}.`);
+        }
+      },
+    );
+
+  rla
+    .command('supersimple')
+    .description('ballot-level comparison (super-simple / Kaplan–Markov): sample size and P-value')
+    .requiredOption('--risk-limit <alpha>', 'risk limit α', riskLimit)
+    .requiredOption(
+      '--diluted-margin <m>',
+      'smallest margin / ballots in the population',
+      number('--diluted-margin', Number.MIN_VALUE, 1),
+    )
+    .option('--gamma <g>', `error inflation γ (default ${DEFAULT_GAMMA})`, number('--gamma', 1))
+    .option('--o1 <n>', 'one-vote overstatements', count('--o1'))
+    .option('--o2 <n>', 'two-vote overstatements', count('--o2'))
+    .option('--u1 <n>', 'one-vote understatements', count('--u1'))
+    .option('--u2 <n>', 'two-vote understatements', count('--u2'))
+    .option('--sample-size <n>', 'ballots sampled so far (for the P-value)', count('--sample-size'))
+    .option('--json', 'machine-readable output')
+    .action(
+      (o: {
+        riskLimit: number;
+        dilutedMargin: number;
+        gamma?: number;
+        o1?: number;
+        o2?: number;
+        u1?: number;
+        u2?: number;
+        sampleSize?: number;
+        json?: boolean;
+      }) => {
+        const d = { o1: o.o1 ?? 0, o2: o.o2 ?? 0, u1: o.u1 ?? 0, u2: o.u2 ?? 0 };
+        const gamma = o.gamma ?? DEFAULT_GAMMA;
+        const sampleSize = superSimpleSampleSize(o.riskLimit, o.dilutedMargin, gamma, d);
+        const pValue =
+          o.sampleSize !== undefined ? superSimplePValue(o.sampleSize, o.dilutedMargin, gamma, d) : null;
+        if (o.json) printJson({ sampleSize, pValue });
+        else {
+          say(`Sample size: ${sampleSize} ballots.`);
+          if (pValue !== null) say(`P-value of ${o.sampleSize} ballots: ${pValue}.`);
+        }
+      },
+    );
+
+  rla
+    .command('alpha')
+    .description('the ALPHA martingale: running P-values for a sequence of assorter values')
+    .requiredOption('--values <x>', 'assorter values in draw order: X1,X2,...')
+    .requiredOption('--t <t>', 'null mean (½ for an assorter)', number('--t', 0))
+    .requiredOption('--u <u>', 'upper bound of the values', number('--u', Number.MIN_VALUE))
+    .requiredOption(
+      '--eta <eta>',
+      'alternative mean (fixed), or its starting point (shrink-trunc)',
+      number('--eta', 0),
+    )
+    .requiredOption('--estimator <e>', 'fixed | shrink-trunc')
+    .option('--N <population>', 'population size (default: infinite)', count('--N'))
+    .option('--json', 'machine-readable output')
+    .action(
+      (o: {
+        values: string;
+        t: number;
+        u: number;
+        eta: number;
+        estimator: string;
+        N?: number;
+        json?: boolean;
+      }) => {
+        if (o.estimator !== 'fixed' && o.estimator !== 'shrink-trunc')
+          throw new CliFailure('--estimator must be fixed or shrink-trunc');
+        const values = o.values.split(',').map((v, i) => {
+          const x = number(`--values[${i}]`, 0, o.u)(v);
+          return x;
+        });
+        const r = alphaMartingale(values, {
+          t: o.t,
+          u: o.u,
+          eta: o.eta,
+          estimator: o.estimator,
+          ...(o.N !== undefined ? { N: o.N } : {}),
+        });
+        if (o.json) printJson(r);
+        else say(`P-value: ${r.pValue} (running: ${r.pValues.join(', ')}).`);
+      },
+    );
+
+  rla
+    .command('draw')
+    .description(
+      "Rivest's consistent sampler: the sample a public seed draws from ballot ids or an Arlo manifest",
+    )
+    .requiredOption('--seed <seed>', 'the public random seed')
+    .option('--ids-file <file>', 'ballot ids, one per line')
+    .option(
+      '--manifest <csv>',
+      "an Arlo ballot manifest (Batch Name, Number of Ballots); ballots named ('batch', position)",
+    )
+    .requiredOption('--count <n>', 'how many to draw', count('--count'))
+    .option('--with-replacement', 'draw with replacement (an id can come up again)')
+    .option(
+      '--digits <d>',
+      'ticket digits after the first non-9 digit (default 9; Arlo uses 18)',
+      count('--digits'),
+    )
+    .option('--json', 'machine-readable output')
+    .action(
+      async (o: {
+        seed: string;
+        idsFile?: string;
+        manifest?: string;
+        count: number;
+        withReplacement?: boolean;
+        digits?: number;
+        json?: boolean;
+      }) => {
+        if (Boolean(o.idsFile) === Boolean(o.manifest))
+          throw new CliFailure('give one of --ids-file or --manifest');
+        let ids: Iterable<string>;
+        if (o.idsFile) {
+          ids = (await readFile(o.idsFile, 'utf8'))
+            .split(/\r?\n/)
+            .map((l) => l.trim())
+            .filter((l) => l !== '');
+        } else {
+          const batches = await readBallotManifest(o.manifest!);
+          ids = (function* () {
+            for (const b of batches) for (let p = 1; p <= b.ballots; p++) yield arloBallotId(b.batch, p);
+          })();
+        }
+        let draws: ReturnType<typeof drawSample>;
+        try {
+          draws = drawSample(o.seed, ids, {
+            count: o.count,
+            withReplacement: Boolean(o.withReplacement),
+            ...(o.digits !== undefined ? { digits: o.digits } : {}),
+            hash: nodeSha256,
+            checkUnique: !o.manifest,
+          });
+        } catch (e) {
+          throw new CliFailure(`${o.idsFile}: ${(e as Error).message}`);
+        }
+        if (o.json) printJson(draws);
+        else for (const d of draws) say(`${d.ticket}  ${d.id}${d.draw > 1 ? `  (draw ${d.draw})` : ''}`);
+      },
+    );
+}
