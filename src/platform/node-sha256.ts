@@ -6,3 +6,6 @@ import { merkleHasher } from '../core/log/merkle.js';
 export const nodeSha256: Sha256 = (data) => crypto.hash('sha256', data, 'buffer');
 
 export const nodeMerkleHasher = merkleHasher(nodeSha256);
+
+/** SHA-256 of a string's UTF-8 bytes, without encoding it first in JavaScript. */
+export const nodeSha256Text = (text: string): Uint8Array => crypto.hash('sha256', text, 'buffer');

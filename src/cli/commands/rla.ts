@@ -4,9 +4,9 @@ import type { Command } from 'commander';
 import { alphaMartingale } from '../../core/rla/alpha.js';
 import { bravoAsn, bravoPValue, reportedWinners } from '../../core/rla/bravo.js';
 import { DEFAULT_GAMMA, superSimplePValue, superSimpleSampleSize } from '../../core/rla/comparison.js';
-import { arloBallotId, drawSample } from '../../core/rla/sampler.js';
+import { arloBallotNamer, drawSample } from '../../core/rla/sampler.js';
 import { readBallotManifest } from '../../formats/manifest/ballot-manifest.js';
-import { nodeSha256 } from '../../platform/node-sha256.js';
+import { nodeSha256, nodeSha256Text } from '../../platform/node-sha256.js';
 import { CliFailure, printJson, say } from '../output.js';
 
 const number =
@@ -221,7 +221,10 @@ export function registerRlaCommands(program: Command): void {
         } else {
           const batches = await readBallotManifest(o.manifest!);
           ids = (function* () {
-            for (const b of batches) for (let p = 1; p <= b.ballots; p++) yield arloBallotId(b.batch, p);
+            for (const b of batches) {
+              const name = arloBallotNamer(b.batch);
+              for (let p = 1; p <= b.ballots; p++) yield name(p);
+            }
           })();
         }
         let draws: ReturnType<typeof drawSample>;
@@ -231,6 +234,7 @@ export function registerRlaCommands(program: Command): void {
             withReplacement: Boolean(o.withReplacement),
             ...(o.digits !== undefined ? { digits: o.digits } : {}),
             hash: nodeSha256,
+            hashText: nodeSha256Text,
             checkUnique: !o.manifest,
           });
         } catch (e) {

@@ -7,8 +7,10 @@ import { toHex, utf8 } from '../bytes.js';
 import { type Sha256, portableSha256 as sha256 } from '../hash.js';
 
 /** `0.` + the decimal digits of SHA-256(text), zero-padded to 64 digits, reversed. */
-export function uniform(text: string, hash: Sha256 = sha256): string {
-  const digits = BigInt(`0x${toHex(hash(utf8(text)))}`)
+export const uniform = (text: string, hash: Sha256 = sha256): string => ticketOf(hash(utf8(text)));
+
+function ticketOf(hashBytes: Uint8Array): string {
+  const digits = BigInt(`0x${toHex(hashBytes)}`)
     .toString()
     .padStart(64, '0');
   return `0.${[...digits].reverse().join('')}`;
@@ -51,32 +53,66 @@ export interface SampleOptions {
   /** Ticket digits shown after the first non-9 digit (9 by default, as Rivest's sampler; Arlo uses 18). */
   readonly digits?: number;
   readonly hash?: Sha256;
+  /** SHA-256 of a string, where the platform hashes text faster than it encodes it (node:crypto). */
+  readonly hashText?: (text: string) => Uint8Array;
   /** Refuse a repeated id (default). Off for ids unique by construction (a manifest's batch/position). */
   readonly checkUnique?: boolean;
 }
 
+/**
+ * The ticket's first 10 digits as a number (the hash's 10 lowest decimal digits, reversed), computed
+ * from the hash bytes 16 bits at a time without big-integer arithmetic: ordering by it orders by
+ * ticket, except on ties (which fall back to the whole ticket).
+ */
+function ticketPrefix(h: Uint8Array): number {
+  let r = 0;
+  for (let i = 0; i + 1 < h.length; i += 2) r = (r * 65536 + ((h[i]! << 8) | h[i + 1]!)) % 1e10; // < 2^53: exact
+  let key = 0;
+  for (let i = 0; i < 10; i++) {
+    key = key * 10 + (r % 10);
+    r = Math.floor(r / 10);
+  }
+  return key;
+}
+
+interface Candidate {
+  readonly id: string;
+  readonly prefix: number;
+  readonly ticket: string;
+}
+
+const byTicket = (a: { ticket: string }, b: { ticket: string }) =>
+  a.ticket < b.ticket ? -1 : a.ticket > b.ticket ? 1 : 0;
+
 /** The first `count` draws of ids by ticket, smallest first. */
 export function drawSample(seed: string, ids: Iterable<string>, options: SampleOptions): Draw[] {
   const hash = options.hash ?? sha256;
+  const hashText = options.hashText ?? ((text: string) => hash(utf8(text)));
   const hashedSeed = seedHash(seed, hash);
   const digits = options.digits ?? 9;
-  // Without replacement only the `count` smallest tickets matter: keep a bounded max-heap of them.
-  const heap = new TicketHeap<Draw>((a, b) => (a.ticket > b.ticket ? 1 : a.ticket < b.ticket ? -1 : 0));
+  // Only the `count` smallest first tickets can be drawn (with replacement too: every id drawn before one
+  // of them has a smaller first ticket). Keep them in a bounded max-heap; most ids are turned away on
+  // the 12-digit prefix alone, so the full decimal ticket is computed for few of them.
+  const heap = new TicketHeap<Candidate>((a, b) => a.prefix - b.prefix || byTicket(a, b));
   const seen = options.checkUnique === false ? undefined : new Set<string>();
   for (const id of ids) {
     if (seen?.has(id)) throw new Error(`id ${JSON.stringify(id)} appears twice`);
     seen?.add(id);
-    heap.push({ id, ticket: firstTicket(hashedSeed, id, hash), draw: 1 });
-    if (!options.withReplacement && heap.size > options.count) heap.popMax();
+    if (options.count === 0) continue;
+    const bytes = hashText(hashedSeed + id);
+    const prefix = ticketPrefix(bytes);
+    const top = heap.peek();
+    if (heap.size >= options.count && top && prefix > top.prefix) continue;
+    heap.push({ id, prefix, ticket: ticketOf(bytes) });
+    if (heap.size > options.count) heap.popMax();
   }
+  const first = heap.drain().sort(byTicket);
+  if (!options.withReplacement)
+    return first.map((c) => ({ id: c.id, ticket: truncateTicket(c.ticket, digits), draw: 1 }));
+  // With replacement: a min-order over every candidate's current ticket; a drawn id comes back with its next one.
+  const queue = new TicketHeap<Draw>((a, b) => -byTicket(a, b));
+  for (const c of first) queue.push({ id: c.id, ticket: c.ticket, draw: 1 });
   const out: Draw[] = [];
-  if (!options.withReplacement) {
-    const sorted = heap.drain().sort((a, b) => (a.ticket < b.ticket ? -1 : a.ticket > b.ticket ? 1 : 0));
-    return sorted.slice(0, options.count).map((d) => ({ ...d, ticket: truncateTicket(d.ticket, digits) }));
-  }
-  // With replacement: a min-order over every id's current ticket; a drawn id comes back with its next one.
-  const queue = new TicketHeap<Draw>((a, b) => (a.ticket < b.ticket ? 1 : a.ticket > b.ticket ? -1 : 0));
-  for (const d of heap.drain()) queue.push(d);
   while (out.length < options.count && queue.size > 0) {
     const d = queue.popMax()!;
     out.push({ ...d, ticket: truncateTicket(d.ticket, digits) });
@@ -91,6 +127,9 @@ class TicketHeap<T> {
   constructor(private readonly cmp: (a: T, b: T) => number) {}
   get size() {
     return this.items.length;
+  }
+  peek(): T | undefined {
+    return this.items[0];
   }
   push(item: T): void {
     const a = this.items;
@@ -143,5 +182,11 @@ export function pythonStrRepr(s: string): string {
   return out + quote;
 }
 
+/** Arlo's names for the ballots of batch `batch`, by 1-based position (the batch's repr computed once). */
+export function arloBallotNamer(batch: string): (position: number) => string {
+  const name = pythonStrRepr(batch);
+  return (position) => `(${name}, ${position})`;
+}
+
 /** Arlo's name for ballot `position` (1-based) of batch `batch`. */
-export const arloBallotId = (batch: string, position: number) => `(${pythonStrRepr(batch)}, ${position})`;
+export const arloBallotId = (batch: string, position: number) => arloBallotNamer(batch)(position);
