@@ -107,6 +107,39 @@ switch (job) {
     detail = { endToEnd, countSeconds, cvrs: total, distinct: cvrs, rounds: results[0]!.rounds.length };
     break;
   }
+  case 'sample': {
+    // Issue 5: 10,000 ballots drawn from a 10,000,000-ballot manifest (10,000 batches of 1,000), beside
+    // the floor: one bare SHA-256 of the same seed-prefixed ids.
+    const { arloBallotNamer, drawSample, seedHash } = await import('../src/core/rla/sampler.js');
+    const { nodeSha256, nodeSha256Text } = await import('../src/platform/node-sha256.js');
+    const batches = Number(args[0] ?? 10_000);
+    const ids = function* () {
+      for (let b = 0; b < batches; b++) {
+        const name = arloBallotNamer(`batch ${b}`);
+        for (let p = 1; p <= 1000; p++) yield name(p);
+      }
+    };
+    const f0 = performance.now();
+    const prefix = seedHash('20261103', nodeSha256);
+    let x = 0;
+    for (const id of ids()) x ^= nodeSha256Text(prefix + id)[0]!;
+    const floor = (performance.now() - f0) / 1000;
+    const s0 = performance.now();
+    const drawn = drawSample('20261103', ids(), {
+      count: 10_000,
+      hash: nodeSha256,
+      hashText: nodeSha256Text,
+      checkUnique: false,
+    });
+    detail = {
+      ballots: batches * 1000,
+      drawn: drawn.length,
+      drawSeconds: (performance.now() - s0) / 1000,
+      floorSeconds: floor,
+      x,
+    };
+    break;
+  }
   case 'sha256': {
     // A Merkle tree over N leaves built with the tile builder: N leaf hashes + N−1 interior hashes.
     const n = Number(args[0]);

@@ -5,6 +5,7 @@
  *  - verify of the published bundle (target ≤ 60 s)
  *  - the JSON splitter against stream-json on the same report (why we split and JSON.parse)
  *  - the 1,041,313-ballot ES&S Minneapolis case: parse alone, and `rcv` end to end and counting alone
+ *  - drawing 10,000 ballots from a 10,000,000-ballot manifest, beside one bare SHA-256 per ballot
  * Every job runs in its own process so its peak RSS is its own. Inputs are generated once into bench-data/.
  */
 import { execFileSync } from 'node:child_process';
@@ -155,6 +156,17 @@ if (existsSync(scaleDir)) {
     `${(perSecond / 1000).toFixed(1)}k CVRs/s; RCTab's hardware guidance (6M CVRs in < 40 min on 3 GHz / 32 GB) is ≥ 2.5k CVRs/s`,
   );
 } else line('ES&S parse: 2013_minneapolis_mayor_scale', `skipped: ${scaleDir} not found`);
+
+// 5b. Issue 5: the consistent sampler on a 10,000,000-ballot manifest
+const sample = run('sample', process.env.BENCH_SAMPLE_BATCHES ?? '10000');
+line(
+  'draw 10,000 of a 10M-ballot manifest',
+  `${(sample.drawSeconds as number).toFixed(1)} s (target ≤ 10 s) for ${sample.ballots} ballots, peak RSS ${sample.maxRssMB.toFixed(0)} MB`,
+);
+line(
+  'ratio to one bare SHA-256 per ballot id',
+  `${((sample.drawSeconds as number) / (sample.floorSeconds as number)).toFixed(2)}× (floor ${(sample.floorSeconds as number).toFixed(1)} s)`,
+);
 
 // 6. Publish and verify
 const bundle = path.join(dataDir, 'bundle');
