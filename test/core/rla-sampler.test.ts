@@ -4,7 +4,9 @@ import { arloBallotId, drawSample, nextTicket, pythonStrRepr, uniform } from '..
 
 describe('consistent sampler', () => {
   it('computes uniform("abc") as published', () => {
-    expect(uniform('abc')).toBe('0.56998071861792858926477341561059638840106636224182943832566300809078486324348');
+    expect(uniform('abc')).toBe(
+      '0.56998071861792858926477341561059638840106636224182943832566300809078486324348',
+    );
   });
 
   it('draws B-2, B-3, A-3, A-2 first for seed 314159 without replacement', () => {
