@@ -3,12 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/core/random.js';
 import { alphaMartingale } from '../../src/core/rla/alpha.js';
 import { pluralityAssorter, superMajorityAssorter } from '../../src/core/rla/assorters.js';
-import { bravoAsn, bravoPValue } from '../../src/core/rla/bravo.js';
+import { binomialUpperTail, logBinomialPmf, logGamma } from '../../src/core/rla/binomial.js';
+import {
+  bravoAsn,
+  bravoFirstRoundProbability,
+  bravoPValue,
+  bravoSampleSizeForProbability,
+} from '../../src/core/rla/bravo.js';
 import {
   kaplanMarkovPValue,
   overstatementAssorter,
   superSimplePValue,
   superSimpleSampleSize,
+  superSimpleSampleSizeForRates,
 } from '../../src/core/rla/comparison.js';
 import { batchErrorBound, batchTaint, macroPValue, macroSampleSize } from '../../src/core/rla/macro.js';
 
@@ -147,5 +154,46 @@ describe('the risk limit, by simulation', () => {
         confirmed++;
     }
     expect(confirmed / trials).toBeLessThan(alpha + 4 * Math.sqrt((alpha * (1 - alpha)) / trials));
+  });
+});
+
+describe('planning a first round', () => {
+  it('computes binomial tails exactly (against a direct sum)', () => {
+    expect(Math.exp(logGamma(5))).toBeCloseTo(24, 10);
+    const n = 20;
+    const p = 0.37;
+    for (const k of [0, 1, 5, 8, 13, 20]) {
+      let direct = 0;
+      for (let j = k; j <= n; j++) direct += Math.exp(logBinomialPmf(j, n, p));
+      expect(binomialUpperTail(k, n, p)).toBeCloseTo(direct, 12);
+    }
+  });
+
+  it('BRAVO: the chance a first round confirms agrees with simulation; the planned size reaches the chance asked for', () => {
+    const contest = { tally: { A: 600, B: 400 } };
+    const n = 119;
+    const exact = bravoFirstRoundProbability(contest, 0.1, n);
+    const rand = seededRandom('bravo-first-round');
+    const trials = 4000;
+    let hits = 0;
+    for (let t = 0; t < trials; t++) {
+      const sample = { A: 0, B: 0 };
+      for (let i = 0; i < n; i++) sample[rand() < 0.6 ? 'A' : 'B']++;
+      if (bravoPValue(contest, sample) <= 0.1) hits++;
+    }
+    expect(Math.abs(hits / trials - exact)).toBeLessThan(4 * Math.sqrt((exact * (1 - exact)) / trials));
+    const size = bravoSampleSizeForProbability(contest, 0.1, 0.9);
+    expect(bravoFirstRoundProbability(contest, 0.1, size)).toBeGreaterThanOrEqual(0.9);
+    expect(bravoFirstRoundProbability(contest, 0.1, size - 1)).toBeLessThan(0.9);
+    expect(size).toBeGreaterThan(bravoAsn(contest, 0.1));
+  });
+
+  it('super-simple: plans for expected discrepancy rates, and says when no sample can do', () => {
+    expect(superSimpleSampleSizeForRates(0.1, 0.1, {})).toBe(48);
+    const n = superSimpleSampleSizeForRates(0.05, 0.02, { o1: 0.002, o2: 0.0005 });
+    const at = (m: number) => ({ o1: Math.ceil(0.002 * m), o2: Math.ceil(0.0005 * m) });
+    expect(superSimplePValue(n, 0.02, undefined, at(n))).toBeLessThanOrEqual(0.05);
+    expect(superSimplePValue(n - 1, 0.02, undefined, at(n - 1))).toBeGreaterThan(0.05);
+    expect(superSimpleSampleSizeForRates(0.05, 0.01, { o2: 0.1 })).toBe(Number.POSITIVE_INFINITY);
   });
 });

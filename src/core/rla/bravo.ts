@@ -1,3 +1,5 @@
+import { binomialUpperTail, logBinomialPmf } from './binomial.js';
+
 /**
  * BRAVO ballot-polling audits (Lindeman, Stark & Yates 2012): a sequential probability ratio test per
  * reported winner–loser pair, with the reported shares as the alternative.
@@ -62,4 +64,51 @@ export function bravoPValue(contest: BravoContest, sample: Readonly<Record<strin
     risk = Math.max(risk, Math.min(1, Math.exp(-logT)));
   }
   return risk;
+}
+
+/**
+ * The chance that a first round of `n` ballots already confirms the outcome, were the reported shares
+ * true: the hardest pair's T after n draws reaches 1/α. Exact: the pair's ballots among the n are
+ * binomial, and the winner's among those binomial again.
+ */
+export function bravoFirstRoundProbability(contest: BravoContest, riskLimit: number, n: number): number {
+  let worst = 1;
+  for (const p of pairs(contest)) {
+    if (!(p.s > 0.5)) return 0;
+    const up = Math.log(2 * p.s);
+    const down = Math.log(2 - 2 * p.s);
+    const inPair = p.pWinner + p.pLoser;
+    let prob = 0;
+    for (let m = 0; m <= n; m++) {
+      const weight = Math.exp(logBinomialPmf(m, n, inPair));
+      if (weight < 1e-16) continue;
+      // k·up + (m − k)·down ≥ ln(1/α)  ⇔  k ≥ (ln(1/α) − m·down)/(up − down)
+      const need = Math.ceil((Math.log(1 / riskLimit) - m * down) / (up - down) - 1e-12);
+      prob += weight * binomialUpperTail(Math.max(0, need), m, p.s);
+    }
+    worst = Math.min(worst, prob);
+  }
+  return worst;
+}
+
+/** The smallest first round that confirms with at least `probability`, were the reported shares true. */
+export function bravoSampleSizeForProbability(
+  contest: BravoContest,
+  riskLimit: number,
+  probability: number,
+  limit = 1_000_000,
+): number {
+  if (bravoFirstRoundProbability(contest, riskLimit, limit) < probability) return Number.POSITIVE_INFINITY;
+  let lo = 0;
+  let hi = 1;
+  while (bravoFirstRoundProbability(contest, riskLimit, hi) < probability) {
+    lo = hi;
+    hi *= 2;
+  }
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (bravoFirstRoundProbability(contest, riskLimit, mid) >= probability) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }

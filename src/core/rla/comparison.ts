@@ -66,3 +66,42 @@ export function overstatementAssorter(cvrValue: number, paperValue: number, marg
   const omega = cvrValue - paperValue;
   return (1 - omega / u) / (2 - margin / u);
 }
+
+/** Expected discrepancy rates, per ballot sampled. */
+export interface DiscrepancyRates {
+  readonly o1?: number;
+  readonly o2?: number;
+  readonly u1?: number;
+  readonly u2?: number;
+}
+
+/**
+ * The smallest sample that meets the risk limit if discrepancies turn up at the expected rates
+ * (each count rounded up, as Arlo plans comparison rounds).
+ */
+export function superSimpleSampleSizeForRates(
+  riskLimit: number,
+  dilutedMargin: number,
+  rates: DiscrepancyRates,
+  gamma = DEFAULT_GAMMA,
+  limit = 10_000_000,
+): number {
+  const at = (n: number) => ({
+    o1: Math.ceil((rates.o1 ?? 0) * n),
+    o2: Math.ceil((rates.o2 ?? 0) * n),
+    u1: Math.floor((rates.u1 ?? 0) * n),
+    u2: Math.floor((rates.u2 ?? 0) * n),
+  });
+  // Each ballot must lower the P-value on average, or no sample will ever do.
+  const g = gamma;
+  const drift =
+    Math.log(1 - dilutedMargin / (2 * g)) -
+    (rates.o1 ?? 0) * Math.log(1 - 1 / (2 * g)) -
+    (rates.o2 ?? 0) * Math.log(1 - 1 / g) -
+    (rates.u1 ?? 0) * Math.log(1 + 1 / (2 * g)) -
+    (rates.u2 ?? 0) * Math.log(1 + 1 / g);
+  if (drift >= 0) return Number.POSITIVE_INFINITY;
+  for (let n = superSimpleSampleSize(riskLimit, dilutedMargin, gamma); n <= limit; n++)
+    if (superSimplePValue(n, dilutedMargin, gamma, at(n)) <= riskLimit) return n;
+  return Number.POSITIVE_INFINITY;
+}
