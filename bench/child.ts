@@ -108,31 +108,27 @@ switch (job) {
     break;
   }
   case 'sample': {
-    // Issue 5: 10,000 ballots drawn from a 10,000,000-ballot manifest (10,000 batches of 1,000), beside
-    // the floor: one bare SHA-256 of the same seed-prefixed ids.
-    const { arloBallotNamer, drawSample, seedHash } = await import('../src/core/rla/sampler.js');
+    // Issue 5: 10,000 ballots drawn from a 10,000,000-ballot manifest (10,000 batches of 1,000) as
+    // `rla draw --manifest` draws them, beside the floor: one bare SHA-256 of each seed-prefixed id.
+    const { arloBallotNamer, seedHash } = await import('../src/core/rla/sampler.js');
+    const { drawFromManifest } = await import('../src/app/sample-manifest.js');
     const { nodeSha256, nodeSha256Text } = await import('../src/platform/node-sha256.js');
-    const batches = Number(args[0] ?? 10_000);
-    const ids = function* () {
-      for (let b = 0; b < batches; b++) {
-        const name = arloBallotNamer(`batch ${b}`);
-        for (let p = 1; p <= 1000; p++) yield name(p);
-      }
-    };
+    const batches = Array.from({ length: Number(args[0] ?? 10_000) }, (_, b) => ({
+      batch: `batch ${b}`,
+      ballots: 1000,
+    }));
     const f0 = performance.now();
     const prefix = seedHash('20261103', nodeSha256);
     let x = 0;
-    for (const id of ids()) x ^= nodeSha256Text(prefix + id)[0]!;
+    for (const b of batches) {
+      const name = arloBallotNamer(b.batch);
+      for (let p = 1; p <= b.ballots; p++) x ^= nodeSha256Text(prefix + name(p))[0]!;
+    }
     const floor = (performance.now() - f0) / 1000;
     const s0 = performance.now();
-    const drawn = drawSample('20261103', ids(), {
-      count: 10_000,
-      hash: nodeSha256,
-      hashText: nodeSha256Text,
-      checkUnique: false,
-    });
+    const drawn = await drawFromManifest('20261103', batches, { count: 10_000 });
     detail = {
-      ballots: batches * 1000,
+      ballots: batches.length * 1000,
       drawn: drawn.length,
       drawSeconds: (performance.now() - s0) / 1000,
       floorSeconds: floor,

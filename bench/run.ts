@@ -165,7 +165,7 @@ line(
 );
 line(
   'ratio to one bare SHA-256 per ballot id',
-  `${((sample.drawSeconds as number) / (sample.floorSeconds as number)).toFixed(2)}× (floor ${(sample.floorSeconds as number).toFixed(1)} s)`,
+  `${((sample.drawSeconds as number) / (sample.floorSeconds as number)).toFixed(2)}× (floor ${(sample.floorSeconds as number).toFixed(1)} s on one thread; the draw uses two)`,
 );
 
 // 6. Publish and verify

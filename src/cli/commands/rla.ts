@@ -1,10 +1,11 @@
 /** rla: the risk-limiting audit calculator (BRAVO, super-simple, ALPHA) and the consistent sampler. */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
+import { drawFromManifest } from '../../app/sample-manifest.js';
 import { alphaMartingale } from '../../core/rla/alpha.js';
 import { bravoAsn, bravoPValue, reportedWinners } from '../../core/rla/bravo.js';
 import { DEFAULT_GAMMA, superSimplePValue, superSimpleSampleSize } from '../../core/rla/comparison.js';
-import { arloBallotNamer, drawSample } from '../../core/rla/sampler.js';
+import { type Draw, drawSample } from '../../core/rla/sampler.js';
 import { readBallotManifest } from '../../formats/manifest/ballot-manifest.js';
 import { nodeSha256, nodeSha256Text } from '../../platform/node-sha256.js';
 import { CliFailure, printJson, say } from '../output.js';
@@ -212,33 +213,23 @@ export function registerRlaCommands(program: Command): void {
       }) => {
         if (Boolean(o.idsFile) === Boolean(o.manifest))
           throw new CliFailure('give one of --ids-file or --manifest');
-        let ids: Iterable<string>;
-        if (o.idsFile) {
-          ids = (await readFile(o.idsFile, 'utf8'))
+        const options = {
+          count: o.count,
+          withReplacement: Boolean(o.withReplacement),
+          ...(o.digits !== undefined ? { digits: o.digits } : {}),
+        };
+        let draws: Draw[];
+        if (o.manifest) draws = await drawFromManifest(o.seed, await readBallotManifest(o.manifest), options);
+        else {
+          const ids = (await readFile(o.idsFile!, 'utf8'))
             .split(/\r?\n/)
             .map((l) => l.trim())
             .filter((l) => l !== '');
-        } else {
-          const batches = await readBallotManifest(o.manifest!);
-          ids = (function* () {
-            for (const b of batches) {
-              const name = arloBallotNamer(b.batch);
-              for (let p = 1; p <= b.ballots; p++) yield name(p);
-            }
-          })();
-        }
-        let draws: ReturnType<typeof drawSample>;
-        try {
-          draws = drawSample(o.seed, ids, {
-            count: o.count,
-            withReplacement: Boolean(o.withReplacement),
-            ...(o.digits !== undefined ? { digits: o.digits } : {}),
-            hash: nodeSha256,
-            hashText: nodeSha256Text,
-            checkUnique: !o.manifest,
-          });
-        } catch (e) {
-          throw new CliFailure(`${o.idsFile}: ${(e as Error).message}`);
+          try {
+            draws = drawSample(o.seed, ids, { ...options, hash: nodeSha256, hashText: nodeSha256Text });
+          } catch (e) {
+            throw new CliFailure(`${o.idsFile}: ${(e as Error).message}`);
+          }
         }
         if (o.json) printJson(draws);
         else for (const d of draws) say(`${d.ticket}  ${d.id}${d.draw > 1 ? `  (draw ${d.draw})` : ''}`);

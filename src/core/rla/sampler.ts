@@ -75,7 +75,7 @@ function ticketPrefix(h: Uint8Array): number {
   return key;
 }
 
-interface Candidate {
+export interface Candidate {
   readonly id: string;
   readonly prefix: number;
   readonly ticket: string;
@@ -84,15 +84,21 @@ interface Candidate {
 const byTicket = (a: { ticket: string }, b: { ticket: string }) =>
   a.ticket < b.ticket ? -1 : a.ticket > b.ticket ? 1 : 0;
 
-/** The first `count` draws of ids by ticket, smallest first. */
-export function drawSample(seed: string, ids: Iterable<string>, options: SampleOptions): Draw[] {
+/**
+ * The ids with the `count` smallest first tickets (every draw comes from them, with replacement too:
+ * any id drawn before one of them has a smaller first ticket). Plain data, so shares of a large id
+ * list can be searched on several threads and merged with `drawFromCandidates`.
+ */
+export function firstTicketCandidates(
+  seed: string,
+  ids: Iterable<string>,
+  options: SampleOptions,
+): Candidate[] {
   const hash = options.hash ?? sha256;
   const hashText = options.hashText ?? ((text: string) => hash(utf8(text)));
   const hashedSeed = seedHash(seed, hash);
-  const digits = options.digits ?? 9;
-  // Only the `count` smallest first tickets can be drawn (with replacement too: every id drawn before one
-  // of them has a smaller first ticket). Keep them in a bounded max-heap; most ids are turned away on
-  // the 12-digit prefix alone, so the full decimal ticket is computed for few of them.
+  // A bounded max-heap; most ids are turned away on the ticket prefix alone, so the full decimal
+  // ticket is computed for few of them.
   const heap = new TicketHeap<Candidate>((a, b) => a.prefix - b.prefix || byTicket(a, b));
   const seen = options.checkUnique === false ? undefined : new Set<string>();
   for (const id of ids) {
@@ -106,7 +112,14 @@ export function drawSample(seed: string, ids: Iterable<string>, options: SampleO
     heap.push({ id, prefix, ticket: ticketOf(bytes) });
     if (heap.size > options.count) heap.popMax();
   }
-  const first = heap.drain().sort(byTicket);
+  return heap.drain();
+}
+
+/** The first `count` draws among candidates (from one or several `firstTicketCandidates` searches). */
+export function drawFromCandidates(candidates: readonly Candidate[], options: SampleOptions): Draw[] {
+  const hash = options.hash ?? sha256;
+  const digits = options.digits ?? 9;
+  const first = [...candidates].sort(byTicket).slice(0, options.count);
   if (!options.withReplacement)
     return first.map((c) => ({ id: c.id, ticket: truncateTicket(c.ticket, digits), draw: 1 }));
   // With replacement: a min-order over every candidate's current ticket; a drawn id comes back with its next one.
@@ -120,6 +133,10 @@ export function drawSample(seed: string, ids: Iterable<string>, options: SampleO
   }
   return out;
 }
+
+/** The first `count` draws of ids by ticket, smallest first. */
+export const drawSample = (seed: string, ids: Iterable<string>, options: SampleOptions): Draw[] =>
+  drawFromCandidates(firstTicketCandidates(seed, ids, options), options);
 
 /** A binary heap with the greatest item (by `cmp`) on top. */
 class TicketHeap<T> {
