@@ -13,6 +13,16 @@ export interface Discrepancies {
 
 export const DEFAULT_GAMMA = 1.03905;
 
+/** Σ count·ln(factor) over the discrepancy kinds: what discrepancies add to the log of the P-value's denominator. */
+function discrepancyLog(g: number, d: Discrepancies): number {
+  return (
+    (d.o1 ?? 0) * Math.log(1 - 1 / (2 * g)) +
+    (d.o2 ?? 0) * Math.log(1 - 1 / g) +
+    (d.u1 ?? 0) * Math.log(1 + 1 / (2 * g)) +
+    (d.u2 ?? 0) * Math.log(1 + 1 / g)
+  );
+}
+
 /** Ballots to sample to confirm at `riskLimit` when the audit finds the given discrepancies. */
 export function superSimpleSampleSize(
   riskLimit: number,
@@ -20,14 +30,7 @@ export function superSimpleSampleSize(
   gamma = DEFAULT_GAMMA,
   d: Discrepancies = {},
 ): number {
-  const g = gamma;
-  const sum =
-    Math.log(riskLimit) +
-    (d.o1 ?? 0) * Math.log(1 - 1 / (2 * g)) +
-    (d.o2 ?? 0) * Math.log(1 - 1 / g) +
-    (d.u1 ?? 0) * Math.log(1 + 1 / (2 * g)) +
-    (d.u2 ?? 0) * Math.log(1 + 1 / g);
-  return Math.ceil((-2 * g * sum) / dilutedMargin);
+  return Math.ceil((-2 * gamma * (Math.log(riskLimit) + discrepancyLog(gamma, d))) / dilutedMargin);
 }
 
 /** The Kaplan–Markov P-value of a sample of `n` ballots with those discrepancies (at most 1). */
@@ -37,14 +40,7 @@ export function superSimplePValue(
   gamma = DEFAULT_GAMMA,
   d: Discrepancies = {},
 ): number {
-  const g = gamma;
-  const log =
-    n * Math.log(1 - dilutedMargin / (2 * g)) -
-    (d.o1 ?? 0) * Math.log(1 - 1 / (2 * g)) -
-    (d.o2 ?? 0) * Math.log(1 - 1 / g) -
-    (d.u1 ?? 0) * Math.log(1 + 1 / (2 * g)) -
-    (d.u2 ?? 0) * Math.log(1 + 1 / g);
-  return Math.min(1, Math.exp(log));
+  return Math.min(1, Math.exp(n * Math.log(1 - dilutedMargin / (2 * gamma)) - discrepancyLog(gamma, d)));
 }
 
 /** min over j of Π_{i≤j} (t + g)/(x_i + g): the Kaplan–Markov P-value of assorter values x. */
@@ -93,14 +89,8 @@ export function superSimpleSampleSizeForRates(
     u2: Math.floor((rates.u2 ?? 0) * n),
   });
   // Each ballot must lower the P-value on average, or no sample will ever do.
-  const g = gamma;
-  const drift =
-    Math.log(1 - dilutedMargin / (2 * g)) -
-    (rates.o1 ?? 0) * Math.log(1 - 1 / (2 * g)) -
-    (rates.o2 ?? 0) * Math.log(1 - 1 / g) -
-    (rates.u1 ?? 0) * Math.log(1 + 1 / (2 * g)) -
-    (rates.u2 ?? 0) * Math.log(1 + 1 / g);
-  if (drift >= 0) return Number.POSITIVE_INFINITY;
+  if (Math.log(1 - dilutedMargin / (2 * gamma)) - discrepancyLog(gamma, rates) >= 0)
+    return Number.POSITIVE_INFINITY;
   for (let n = superSimpleSampleSize(riskLimit, dilutedMargin, gamma); n <= limit; n++)
     if (superSimplePValue(n, dilutedMargin, gamma, at(n)) <= riskLimit) return n;
   return Number.POSITIVE_INFINITY;
