@@ -37,6 +37,24 @@ describe('tallyproof rla', () => {
       asn: null,
       pValue: null,
     });
+    // Planning a first round adds "roundSize" (the contracted fields stay as they are).
+    const planned = json([
+      'rla',
+      'bravo',
+      '--risk-limit',
+      '0.1',
+      '--tally',
+      'A=600,B=400',
+      '--probability',
+      '0.9',
+    ]) as {
+      asn: number;
+      pValue: null;
+      roundSize: number;
+    };
+    expect(planned.asn).toBe(119);
+    expect(planned.pValue).toBeNull();
+    expect(planned.roundSize).toBeGreaterThan(119);
   });
 
   it('supersimple: {"sampleSize", "pValue"}', () => {

@@ -3,7 +3,12 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { drawFromManifest } from '../../app/sample-manifest.js';
 import { alphaMartingale } from '../../core/rla/alpha.js';
-import { bravoAsn, bravoPValue, reportedWinners } from '../../core/rla/bravo.js';
+import {
+  bravoAsn,
+  bravoPValue,
+  bravoSampleSizeForProbability,
+  reportedWinners,
+} from '../../core/rla/bravo.js';
 import { DEFAULT_GAMMA, superSimplePValue, superSimpleSampleSize } from '../../core/rla/comparison.js';
 import { type Draw, drawSample } from '../../core/rla/sampler.js';
 import { readBallotManifest } from '../../formats/manifest/ballot-manifest.js';
@@ -58,6 +63,11 @@ export function registerRlaCommands(program: Command): void {
       count('--ballots'),
     )
     .option('--sample <counts>', 'votes among the sampled ballots: NAME=COUNT,...')
+    .option(
+      '--probability <p>',
+      'also plan a first round: the size that confirms with this chance if the reported shares are right ("roundSize")',
+      number('--probability', Number.MIN_VALUE, 0.9999),
+    )
     .option('--json', 'machine-readable output')
     .action(
       (o: {
@@ -66,6 +76,7 @@ export function registerRlaCommands(program: Command): void {
         winners?: string;
         ballots?: number;
         sample?: string;
+        probability?: number;
         json?: boolean;
       }) => {
         const tally = counts('--tally', o.tally);
@@ -86,8 +97,22 @@ export function registerRlaCommands(program: Command): void {
         for (const name of Object.keys(sample ?? {}))
           if (!(name in tally)) throw new CliFailure(`--sample: ${JSON.stringify(name)} is not in the tally`);
         const pValue = sample ? bravoPValue(contest, sample) : null;
-        if (o.json) printJson({ asn: Number.isFinite(asn) ? asn : null, pValue });
+        const round =
+          o.probability === undefined
+            ? undefined
+            : bravoSampleSizeForProbability(contest, o.riskLimit, o.probability);
+        const finite = (n: number) => (Number.isFinite(n) ? n : null);
+        if (o.json)
+          printJson({
+            asn: finite(asn),
+            pValue,
+            ...(round === undefined ? {} : { roundSize: finite(round) }),
+          });
         else {
+          if (round !== undefined)
+            say(
+              `A first round of ${round} ballots confirms with a chance of at least ${o.probability} if the reported shares are right.`,
+            );
           say(
             Number.isFinite(asn)
               ? `Expected sample size: ${asn} ballots.`
