@@ -93,8 +93,6 @@ export interface SourceJob {
   readonly candidates: readonly RcvCandidate[];
   readonly undeclaredWriteIns: boolean;
   readonly maxRankingsAllowed: number;
-  /** Keep every ballot its own instead of counting identical ones together. */
-  readonly each?: boolean;
 }
 
 /** Exports of one contest whose choices are the candidates' names as written: no definition to derive. */
@@ -215,14 +213,9 @@ export async function* sourceBallots(job: SourceJob): AsyncGenerator<SourceBallo
 
 /**
  * The ballots of one source with identical ballots carried as one with a count: far less to hold and
- * to hand between threads. With `each`, every ballot stays its own (for per-ballot exports).
+ * to hand between threads. (Per-ballot exports read `sourceBallots` itself.)
  */
 export async function readSourceBallots(job: SourceJob): Promise<RcvBallot[]> {
-  if (job.each) {
-    const out: RcvBallot[] = [];
-    for await (const { ballot } of sourceBallots(job)) out.push(ballot);
-    return out;
-  }
   const byKey = new Map<string, RcvBallot & { count: number }>();
   for await (const { ballot } of sourceBallots(job)) {
     const key = ballotKey(ballot.rankings, ballot.precinct, ballot.batch);

@@ -117,6 +117,15 @@ export type OvervoteRule = (typeof OVERVOTE_RULES)[number];
 export type Provider = (typeof PROVIDERS)[number];
 
 export const UNDECLARED_WRITE_IN = 'Undeclared Write-ins';
+
+/** Winners' surpluses move on (multi-seat STV); bottoms-up modes elect without transferring. */
+export const usesSurpluses = (rules: Pick<RcvRules, 'numberOfWinners' | 'winnerElectionMode'>): boolean =>
+  rules.numberOfWinners > 1 &&
+  rules.winnerElectionMode !== 'bottomsUp' &&
+  rules.winnerElectionMode !== 'bottomsUpUsingPercentageThreshold';
+
+/** RCTab's file-name form of an id: anything but letters, digits, `_`, `-` and `.` becomes `_`. */
+export const rctabFileName = (id: string) => id.replace(/[^a-zA-Z0-9_\-.]/g, '_');
 export const EXPLICIT_OVERVOTE = 'overvote';
 const RESERVED = ['residual surplus', 'exhausted', 'uncounted'];
 

@@ -3,7 +3,8 @@
  * and the NIST SP 1500-103 CVR report RCTab writes with generateCdfJson — each ballot's marks, then
  * what it counted for at the end of every round.
  */
-import { EXPLICIT_OVERVOTE, UNDECLARED_WRITE_IN } from './config.js';
+import { compareText } from '../compare.js';
+import { EXPLICIT_OVERVOTE, rctabFileName, UNDECLARED_WRITE_IN } from './config.js';
 import { Dec } from './decimal.js';
 import { javaHashOrder } from './java-compat.js';
 import { csvRecord } from './report.js';
@@ -75,12 +76,10 @@ export function rctabCvrCsv(ballots: Iterable<ExportedBallot>, ranks: number): s
   return `${lines.join('\n')}\n`;
 }
 
-const sanitize = (s: string) => s.replace(/[^a-zA-Z0-9_\-.]/g, '_');
-const selectionId = (name: string) => `cs-${sanitize(name).toLowerCase()}`;
-const candidateId = (name: string) => `c-${sanitize(name).toLowerCase()}`;
+const selectionId = (name: string) => `cs-${rctabFileName(name).toLowerCase()}`;
+const candidateId = (name: string) => `c-${rctabFileName(name).toLowerCase()}`;
 const snapshotId = (id: string, round: number) =>
   round > 0 ? `ballot-${id}-round-${round}` : `ballot-${id}`;
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface CdfExportInput {
   readonly contestName: string;
@@ -107,11 +106,11 @@ export function rctabCdfJson(input: CdfExportInput): Record<string, unknown> {
     : [];
   const gpu = new Map(precincts.map((p, i) => [p, `gpu-${i + 1}`]));
   const names = [...input.candidateNames, ...(input.explicitOvervote ? [EXPLICIT_OVERVOTE] : [])].sort(
-    byText,
+    compareText,
   );
 
   const cvrs = input.ballots.map((b, i) => {
-    const id = sanitize(b.rctabId);
+    const id = rctabFileName(b.rctabId);
     const snapshots = [snapshot(b, id, 0, undefined)];
     const moves = input.snapshots?.(i);
     let current: readonly (readonly [string, Dec])[] | undefined;
@@ -188,7 +187,7 @@ function snapshot(
   const ranksOf = new Map<string, number[]>();
   for (const r of b.asMarked)
     for (const c of r.candidates) ranksOf.set(c, [...(ranksOf.get(c) ?? []), r.rank]);
-  const candidates = [...ranksOf].sort((x, y) => x[1][0]! - y[1][0]! || byText(x[0], y[0]));
+  const candidates = [...ranksOf].sort((x, y) => x[1][0]! - y[1][0]! || compareText(x[0], y[0]));
   return {
     '@id': snapshotId(id, round),
     '@type': 'CVR.CVRSnapshot',

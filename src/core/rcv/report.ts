@@ -2,6 +2,9 @@
  * RCTab's reports from a count: the detailed report JSON, the detailed and summary CSV (laid out cell
  * for cell as RCTab lays them out), and a round-by-round transfer table for Sankey diagrams.
  */
+
+import { compareText } from '../compare.js';
+import { rctabFileName, usesSurpluses } from './config.js';
 import { Dec, divideToPrecision } from './decimal.js';
 import { javaDoubleString } from './java-compat.js';
 import type { BallotStatus, RoundTally, Transfers } from './round-tally.js';
@@ -23,20 +26,11 @@ const INACTIVE: [string, string, BallotStatus][] = [
   ['repeatedRankings', 'Repeated Rankings', 'repeatedRanking'],
 ];
 
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const usesSurpluses = (r: RcvResult) => {
-  const { rules } = r.contest;
-  return (
-    rules.numberOfWinners > 1 &&
-    rules.winnerElectionMode !== 'bottomsUp' &&
-    rules.winnerElectionMode !== 'bottomsUpUsingPercentageThreshold'
-  );
-};
 const roundsOf = (m: ReadonlyMap<string, number>, round: number) =>
   [...m]
     .filter(([, r]) => r === round)
     .map(([c]) => c)
-    .sort(byText);
+    .sort(compareText);
 
 function views(result: RcvResult): { view: View; path: string }[] {
   const out = [{ view: { rounds: result.rounds, transfers: result.transfers } as View, path: '' }];
@@ -53,7 +47,7 @@ function views(result: RcvResult): { view: View; path: string }[] {
 
 /** RCTab's file-name form of a precinct or batch id, made unique with _2, _3… */
 function folderName(id: string, taken: Set<string>): string {
-  const base = id.replace(/[^a-zA-Z0-9_\-.]/g, '_');
+  const base = rctabFileName(id);
   let name = base;
   for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
   taken.add(name);
@@ -71,7 +65,7 @@ export function detailedReportJson(result: RcvResult, view: View = result): Reco
       who.map((c) => ({ [kind]: c, transfers: mapOf(view.transfers.from(round, c)) }));
     const inactive: Record<string, string> = {};
     for (const [key, , status] of INACTIVE) inactive[key] = tally.status(status).toString();
-    if (usesSurpluses(result) && round === numRounds)
+    if (usesSurpluses(result.contest.rules) && round === numRounds)
       inactive.finalRoundSurplus = tally.status('finalRoundSurplus').toString();
     return {
       inactiveBallots: inactive,
@@ -216,7 +210,7 @@ export function detailedReportCsv(result: RcvResult, view: View = result): strin
   const residual = result.residualSurplus;
   if (!view.slice && residual.at(-1)!.signum() > 0)
     row('Residual surplus', ...residual.flatMap((r) => [r.toString(), '', '']));
-  if (usesSurpluses(result))
+  if (usesSurpluses(result.contest.rules))
     row(
       'Final Round Surplus',
       ...rounds.flatMap((t) => {
@@ -262,8 +256,8 @@ export interface TransferRow {
 export function transferTable(result: RcvResult): TransferRow[] {
   const out: TransferRow[] = [];
   for (const [round, sources] of [...result.transfers.rounds()].sort((a, b) => a[0] - b[0]))
-    for (const [from, targets] of [...sources].sort((a, b) => byText(a[0], b[0])))
-      for (const [to, votes] of [...targets].sort((a, b) => byText(a[0], b[0])))
+    for (const [from, targets] of [...sources].sort((a, b) => compareText(a[0], b[0])))
+      for (const [to, votes] of [...targets].sort((a, b) => compareText(a[0], b[0])))
         out.push({ round, from, to, votes: votes.toString() });
   return out;
 }

@@ -8,7 +8,8 @@
  * through every round, so counting each group once with its weight gives RCTab's sums exactly while
  * touching each distinct ballot once per round.
  */
-import { EXPLICIT_OVERVOTE, type RcvContest, UNDECLARED_WRITE_IN } from './config.js';
+import { compareText } from '../compare.js';
+import { EXPLICIT_OVERVOTE, type RcvContest, UNDECLARED_WRITE_IN, usesSurpluses } from './config.js';
 import { Dec } from './decimal.js';
 import { JavaRandom, javaHashOrder, javaShuffle } from './java-compat.js';
 import { type BallotStatus, RESIDUAL_SURPLUS, RoundTally, Transfers } from './round-tally.js';
@@ -87,8 +88,6 @@ const unitValue = (g: Group): Dec => {
   for (const x of g.locked.values()) v = v.sub(x);
   return v;
 };
-
-const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Identical ballots share a key: same marks at the same ranks, same precinct and batch. */
 export function ballotKey(rankings: readonly RcvRanking[], precinct?: string, batch?: string): string {
@@ -190,7 +189,7 @@ class Tabulation {
         throw new RcvTabulationError(`tiebreakMode ${mode} needs a randomSeed`);
       const random = new JavaRandom(this.rules.randomSeed);
       if (mode === 'generatePermutation') {
-        this.permutation.sort(byText);
+        this.permutation.sort(compareText);
         javaShuffle(this.permutation, random);
       } else this.random = random;
     }
@@ -206,7 +205,7 @@ class Tabulation {
     return this.rules.winnerElectionMode === 'bottomsUp';
   }
   private get usesSurpluses() {
-    return this.multiSeat && !this.bottomsUp && !this.percentageMode;
+    return usesSurpluses(this.rules);
   }
 
   private continuing(candidate: string): boolean {
@@ -528,13 +527,13 @@ class Tabulation {
   }
 
   private breakTie(selectingWinner: boolean, tied: readonly string[]): string {
-    const sorted = [...tied].sort(byText);
+    const sorted = [...tied].sort(compareText);
     const mode = this.rules.tiebreakMode;
     const ask = (among: readonly string[]) => {
       const votes = this.rounds.at(-1)?.candidates.get(among[0]!)?.toString() ?? '0';
       return new RcvTabulationError(
         `round ${this.round}: tie to ${selectingWinner ? 'elect' : 'eliminate'} one of ${[...among]
-          .sort(byText)
+          .sort(compareText)
           .map((c) => `"${c}"`)
           .join(', ')} (${votes} votes each); tiebreakMode ${mode} needs an operator's decision — ` +
           'choose a non-interactive tiebreakMode to count without one',

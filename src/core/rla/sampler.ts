@@ -3,7 +3,9 @@
  * public seed; the sample is the ids in ticket order. With replacement, a drawn id gets its next,
  * larger ticket and can come up again. Anyone with the seed and the id list reproduces the sample.
  */
+
 import { toHex, utf8 } from '../bytes.js';
+import { compareText } from '../compare.js';
 import { type Sha256, portableSha256 as sha256 } from '../hash.js';
 
 /** `0.` + the decimal digits of SHA-256(text), zero-padded to 64 digits, reversed. */
@@ -81,8 +83,7 @@ export interface Candidate {
   readonly ticket: string;
 }
 
-const byTicket = (a: { ticket: string }, b: { ticket: string }) =>
-  a.ticket < b.ticket ? -1 : a.ticket > b.ticket ? 1 : 0;
+const byTicket = (a: { ticket: string }, b: { ticket: string }) => compareText(a.ticket, b.ticket);
 
 /**
  * The ids with the `count` smallest first tickets (every draw comes from them, with replacement too:

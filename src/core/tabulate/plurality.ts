@@ -5,6 +5,7 @@
  * left to the ranked-choice tabulator. Memory depends on the definition (and groups), not on the ballots.
  */
 
+import { compareText } from '../compare.js';
 import type { Cvr } from '../cvr/model.js';
 import { summarizeMarks } from '../cvr/votes.js';
 import { type Contest, type Election, votesAllowedOf } from '../election/schema.js';
@@ -100,7 +101,7 @@ export class PluralityTally {
 
   groups(): { id: string; contests: ContestResult[] }[] {
     return [...this.grouped.entries()]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareText(a, b))
       .map(([id, accs]) => ({ id, contests: [...accs.values()].filter((a) => a.ballots > 0).map(report) }));
   }
 }

@@ -3,11 +3,10 @@
  * choice (and per rank in a ranked contest) headed `Choice_<n>_<m>:<Contest>:[<Rank>:]Vote For <N>:<Choice>:<Party>`,
  * holding 1 where marked, 0 where not, and nothing where the contest is not on the ballot.
  */
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { stringify } from 'csv-stringify/sync';
+
 import type { Cvr } from '../../core/cvr/model.js';
 import { choicesOf, type Election, votesAllowedOf } from '../../core/election/schema.js';
+import { csvFileWriter } from '../csv/csv-writer.js';
 import { CLEAR_BALLOT_FIXED_COLUMNS } from './clearballot-format.js';
 
 export async function writeClearBallotCsv(
@@ -26,10 +25,8 @@ export async function writeClearBallotCsv(
       })),
     );
   });
-  const out = createWriteStream(file);
-  const write = async (cells: (string | number)[]) => {
-    if (!out.write(stringify([cells]))) await once(out, 'drain');
-  };
+  const csv = csvFileWriter(file);
+  const write = csv.write;
   await write([...CLEAR_BALLOT_FIXED_COLUMNS, ...columns.map((c) => c.header)]);
   let row = 0;
   for (const cvr of cvrs) {
@@ -50,7 +47,6 @@ export async function writeClearBallotCsv(
       }),
     ]);
   }
-  out.end();
-  await once(out, 'finish');
+  await csv.close();
   return row;
 }

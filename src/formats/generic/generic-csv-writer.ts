@@ -3,21 +3,18 @@
  * one column per candidate holding the rank given to them. A cell holds one rank, so a candidate
  * ranked twice keeps only their best rank — the layout cannot say more.
  */
-import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
-import { stringify } from 'csv-stringify/sync';
+
 import type { Cvr } from '../../core/cvr/model.js';
 import type { RankedContest } from '../../core/election/schema.js';
+import { csvFileWriter } from '../csv/csv-writer.js';
 
 export async function writeGenericCsv(
   file: string,
   contest: RankedContest,
   cvrs: Iterable<Cvr>,
 ): Promise<number> {
-  const out = createWriteStream(file);
-  const write = async (cells: string[]) => {
-    if (!out.write(stringify([cells]))) await once(out, 'drain');
-  };
+  const csv = csvFileWriter(file);
+  const write = csv.write;
   await write(['Ballot ID', 'Precinct', 'Batch', ...contest.candidates.map((c) => c.name)]);
   let rows = 0;
   for (const cvr of cvrs) {
@@ -33,7 +30,6 @@ export async function writeGenericCsv(
     ]);
     rows++;
   }
-  out.end();
-  await once(out, 'finish');
+  await csv.close();
   return rows;
 }
