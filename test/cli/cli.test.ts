@@ -1,26 +1,12 @@
 /** The command-line contract, run as a user runs it: the built CLI in a child process. */
-import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ok, tp } from '../support/cli.js';
 import { smallElection } from '../support/fixtures.js';
 import { repoRoot } from '../support/shared.js';
 import { tempDir } from '../support/stores.js';
 
-const bin = path.join(repoRoot, 'bin/tallyproof.js');
-
-function tp(args: string[], input?: string): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    input,
-    env: { ...process.env, DATABASE_URL: '' },
-  });
-}
-function ok(args: string[], input?: string): string {
-  const r = tp(args, input);
-  expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
 function refused(args: string[], pattern: RegExp, input?: string): string {
   const r = tp(args, input);
   expect(r.status).not.toBe(0);

@@ -1,22 +1,10 @@
 /** `tallyproof rcv` as a user runs it: from an RCTab configuration, and from a ranked contest in the store. */
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { describeWithShared, repoRoot } from '../support/shared.js';
+import { ok, tp } from '../support/cli.js';
+import { describeWithShared } from '../support/shared.js';
 import { tempDir } from '../support/stores.js';
-
-const bin = path.join(repoRoot, 'bin/tallyproof.js');
-const tp = (args: string[]) =>
-  spawnSync(process.execPath, [bin, ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: '' },
-  });
-function ok(args: string[]): string {
-  const r = tp(args);
-  expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
 
 describeWithShared('rcv --config', 'conformance/rctab', (dir) => {
   it('writes the reports and names the winner; --json carries winners, rounds and transfers', () => {

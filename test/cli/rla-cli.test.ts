@@ -1,18 +1,9 @@
 /** The `rla` calculator's command-line contract, with the published figures as answers. */
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../support/shared.js';
+import { okJson as json, tp as run } from '../support/cli.js';
 import { tempDir } from '../support/stores.js';
-
-const bin = path.join(repoRoot, 'bin/tallyproof.js');
-const run = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
-function json(args: string[]): unknown {
-  const r = run([...args, '--json']);
-  expect(r.status, r.stderr).toBe(0);
-  return JSON.parse(r.stdout);
-}
 
 describe('tallyproof rla', () => {
   it('bravo: {"asn", "pValue"}', () => {
