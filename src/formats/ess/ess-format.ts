@@ -18,7 +18,8 @@ import {
 } from '../cvr-format.js';
 import { derivedDefinition } from '../derived-definition.js';
 import { InputError } from '../errors.js';
-import { checkZip } from '../zip-check.js';
+import { children, parseSmallXml, type XmlElement } from '../xml/small-xml.js';
+import { checkZip, zipEntries } from '../zip-check.js';
 
 export interface EssContext {
   readonly file: string;
@@ -52,6 +53,20 @@ function cellText(v: unknown): string | null {
   return String(v);
 }
 
+type Unresolved = { sharedString: number };
+const isUnresolved = (v: unknown): v is Unresolved =>
+  typeof v === 'object' && v !== null && typeof (v as Unresolved).sharedString === 'number';
+
+/** The workbook's shared-string table, read from the archive itself (`xl/sharedStrings.xml`). */
+export async function sharedStringsOf(file: string): Promise<string[]> {
+  // Phonetic runs (rPh) are reading aids, not part of the text.
+  const textOf = (el: XmlElement): string =>
+    el.name === 't' ? el.text : el.name === 'rPh' ? '' : el.children.map(textOf).join('');
+  for await (const { bytes } of zipEntries(file, (n) => n === 'xl/sharedStrings.xml'))
+    return children(parseSmallXml(bytes.toString('utf8')), 'si').map(textOf);
+  return [];
+}
+
 /** Rows as 1-based cell arrays (index 0 unused), with their 1-based row numbers. */
 async function* rows(
   file: string,
@@ -72,13 +87,20 @@ async function* rows(
       styles: 'ignore',
     });
     let sheets = 0;
+    let shared: string[] | undefined;
     for await (const sheet of workbook) {
       if (sheets++ > 0) break; // the ballots are on the first sheet
       for await (const r of sheet as AsyncIterable<ExcelJS.Row>) {
         const values = r.values as unknown[];
+        // When the sheet comes before the shared strings in the archive, exceljs now and then emits rows
+        // before it has read them (found as a rare flaky test): resolve those cells from the table ourselves.
+        if (values.some(isUnresolved)) shared ??= await sharedStringsOf(file);
         yield {
           row: r.number,
-          cells: Array.from({ length: values.length }, (_, i) => (i === 0 ? null : cellText(values[i]))),
+          cells: Array.from({ length: values.length }, (_, i) => {
+            const v = values[i];
+            return i === 0 ? null : cellText(isUnresolved(v) ? shared?.[v.sharedString] : v);
+          }),
         };
       }
     }
