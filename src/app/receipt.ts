@@ -3,10 +3,9 @@
 import type { Cvr } from '../core/cvr/model.js';
 import { decodeEntry } from '../core/entries.js';
 import { parseCheckpointText } from '../core/log/checkpoint.js';
-import { inclusionProofRanges, perfectCover, rangeHash } from '../core/log/merkle.js';
+import { inclusionProofFromTiles } from '../core/log/inclusion.js';
 import type { Verifier } from '../core/log/note.js';
 import { parseNote } from '../core/log/note.js';
-import { locateNode, nodeFromTiles, splitHashes } from '../core/log/tiles.js';
 import { formatTlogProof, verifyTlogProof } from '../core/log/tlog-proof.js';
 import type { Store } from '../store/store.js';
 
@@ -24,20 +23,7 @@ export async function makeReceipt(store: Store, cvrId: string, jurisdiction?: st
   const size = parseCheckpointText(parseNote(latest.note).text).size;
   if (seq >= size) throw new Error(`CVR ${cvrId} (entry ${seq}) is not yet covered by a signed checkpoint`);
 
-  const ranges = inclusionProofRanges(seq, size);
-  const tiles = new Map<string, Uint8Array[]>();
-  for (const r of ranges)
-    for (const node of perfectCover(r.start, r.end)) {
-      const at = locateNode(node);
-      const key = `${at.level}/${at.index}`;
-      if (tiles.has(key)) continue;
-      const hashes = await store.widestTile(at.level, at.index);
-      if (!hashes) throw new Error(`the store is missing tile ${key}`);
-      tiles.set(key, splitHashes(hashes));
-    }
-  const node = (height: number, index: number) =>
-    nodeFromTiles({ height, index }, (level, i) => tiles.get(`${level}/${i}`)!, store.hasher);
-  const hashes = ranges.map((r) => rangeHash(r.start, r.end, node, store.hasher));
+  const hashes = await inclusionProofFromTiles(seq, size, (l, i, w) => store.tile(l, i, w), store.hasher);
   return formatTlogProof({ extra: body, index: seq, hashes, checkpoint: latest.note });
 }
 

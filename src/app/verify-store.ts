@@ -22,6 +22,7 @@ export async function verifyStore(
       checkpointNotes: async () => (await store.checkpoints()).map((c) => c.note),
       electionBytes: async () => (await store.election())?.bytes ?? null,
       tile: (level, index, width) => store.tile(level, index, width),
+      entry: (seq) => store.entryBody(seq),
       entries: async function* (size) {
         let expected = 0;
         for await (const rows of store.entries(0, size)) {

@@ -1,6 +1,7 @@
 /** The tallyproof command line. Every command: non-zero exit and a one-line reason on failure. */
 import { Command, CommanderError } from 'commander';
 import { RcvConfigError } from '../core/rcv/config.js';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerEvidenceCommands } from './commands/evidence.js';
 import { registerGenerateCommand } from './commands/generate.js';
@@ -24,6 +25,7 @@ registerResultsCommands(program);
 registerRcvCommand(program);
 registerCvrCommands(program);
 registerRlaCommands(program);
+registerAuditCommands(program);
 registerGenerateCommand(program);
 registerDemoCommand(program);
 

@@ -1,8 +1,10 @@
 /**
  * Log entries: the exact bytes the Merkle log commits to. An entry is canonical JSON (see
- * docs/canonical-encoding.md) of either a CVR (`"t":"cvr"`) or an event (`"t":"event"`), version 1.
+ * docs/canonical-encoding.md) of a CVR (`"t":"cvr"`), an event (`"t":"event"`) or an audit record
+ * (`"t":"audit"`), version 1.
  */
 import { z } from 'zod';
+import { type AuditRecord, AuditRecordSchema } from './audit/records.js';
 import { fromUtf8, utf8 } from './bytes.js';
 import { type CanonicalValue, canonicalJson } from './canonical-json.js';
 import { type Cvr, CvrSchema, normalizeCvr } from './cvr/model.js';
@@ -16,9 +18,11 @@ const CvrEntrySchema = CvrSchema.extend({ t: z.literal('cvr'), v: z.literal(ENTR
 const EventEntrySchema = EventSchema.extend({ t: z.literal('event'), v: z.literal(ENTRY_VERSION) }).strict();
 const EntrySchema = z.discriminatedUnion('t', [CvrEntrySchema, EventEntrySchema]);
 
+export type EntryKind = 'cvr' | 'event' | 'audit';
 export type Entry =
   | { readonly kind: 'cvr'; readonly cvr: Cvr }
-  | { readonly kind: 'event'; readonly event: TallyEvent };
+  | { readonly kind: 'event'; readonly event: TallyEvent }
+  | { readonly kind: 'audit'; readonly record: AuditRecord };
 
 /** The canonical JSON of a CVR entry (the same bytes as canonicalJson, written directly: this is the import hot path). */
 export function canonicalCvrJson(cvr: Cvr): string {
@@ -68,6 +72,10 @@ export function encodeEvent(event: TallyEvent): Uint8Array {
   return encode({ t: 'event', v: ENTRY_VERSION, ...event } as unknown as CanonicalValue);
 }
 
+export function encodeAudit(record: AuditRecord): Uint8Array {
+  return encode({ t: 'audit', v: ENTRY_VERSION, ...record } as unknown as CanonicalValue);
+}
+
 function encode(value: CanonicalValue): Uint8Array {
   return checkSize(utf8(canonicalJson(value)));
 }
@@ -86,13 +94,26 @@ export function decodeEntry(bytes: Uint8Array): Result<Entry> {
   } catch (e) {
     return err(`not valid UTF-8 JSON: ${(e as Error).message}`);
   }
-  const parsed = EntrySchema.safeParse(json);
-  if (!parsed.success)
-    return err(`not a valid entry: ${parsed.error.issues[0]?.message ?? 'schema mismatch'}`);
-  const { t, v: _v, ...rest } = parsed.data;
-  const entry: Entry =
-    t === 'cvr' ? { kind: 'cvr', cvr: rest as Cvr } : { kind: 'event', event: rest as TallyEvent };
-  const again = entry.kind === 'cvr' ? encodeCvr(entry.cvr) : encodeEvent(entry.event);
+  const entry = parseEntry(json);
+  if (!entry.ok) return entry;
+  const e = entry.value;
+  const again =
+    e.kind === 'cvr' ? encodeCvr(e.cvr) : e.kind === 'event' ? encodeEvent(e.event) : encodeAudit(e.record);
   if (fromUtf8(again) !== fromUtf8(bytes)) return err('entry is not in canonical form');
-  return ok(entry);
+  return entry;
+}
+
+function parseEntry(json: unknown): Result<Entry> {
+  const invalid = (issues: readonly { message: string }[]) =>
+    err(`not a valid entry: ${issues[0]?.message ?? 'schema mismatch'}`);
+  if (json !== null && typeof json === 'object' && (json as { t?: unknown }).t === 'audit') {
+    const { t: _t, v, ...rest } = json as Record<string, unknown>;
+    if (v !== ENTRY_VERSION) return err(`not a valid entry: audit entry version ${String(v)}`);
+    const parsed = AuditRecordSchema.safeParse(rest);
+    return parsed.success ? ok({ kind: 'audit', record: parsed.data }) : invalid(parsed.error.issues);
+  }
+  const parsed = EntrySchema.safeParse(json);
+  if (!parsed.success) return invalid(parsed.error.issues);
+  const { t, v: _v, ...rest } = parsed.data;
+  return ok(t === 'cvr' ? { kind: 'cvr', cvr: rest as Cvr } : { kind: 'event', event: rest as TallyEvent });
 }

@@ -2,6 +2,7 @@
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import type { EntryKind } from '../core/entries.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -14,7 +15,7 @@ export interface ElectionTable {
 export interface EntryTable {
   /** 0-based leaf index in the Merkle log. */
   seq: number;
-  kind: 'cvr' | 'event';
+  kind: EntryKind;
   jurisdiction: string | null;
   cvr_id: string | null;
   import_id: number | null;

@@ -110,8 +110,55 @@ export async function createAppendOnlyGuards(
     .execute(db);
 }
 
+/**
+ * Audit records join the log (`kind = 'audit'`). SQLite cannot alter a CHECK constraint, so its entries
+ * table is rebuilt once, rows copied in order, and its append-only guards and index made again.
+ */
+function auditEntries(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      if (dialect === 'postgres') {
+        await sql`ALTER TABLE entries DROP CONSTRAINT IF EXISTS entries_kind_check`.execute(db);
+        await sql`ALTER TABLE entries ADD CONSTRAINT entries_kind_check CHECK (kind in ('cvr', 'event', 'audit'))`.execute(
+          db,
+        );
+        return;
+      }
+      for (const trigger of appendOnlyTriggerNames('entries'))
+        await sql.raw(`DROP TRIGGER IF EXISTS ${trigger}`).execute(db);
+      await sql`ALTER TABLE entries RENAME TO entries_v1`.execute(db);
+      await sql`DROP INDEX IF EXISTS entries_cvr`.execute(db);
+      await db.schema
+        .createTable('entries')
+        .addColumn('seq', 'integer', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('cvr', 'event', 'audit')`))
+        .addColumn('jurisdiction', 'text')
+        .addColumn('cvr_id', 'text')
+        .addColumn('import_id', 'integer')
+        .addColumn('body', 'blob', (c) => c.notNull())
+        .execute();
+      await sql`INSERT INTO entries SELECT seq, kind, jurisdiction, cvr_id, import_id, body FROM entries_v1 ORDER BY seq`.execute(
+        db,
+      );
+      await sql`DROP TABLE entries_v1`.execute(db);
+      await db.schema
+        .createIndex('entries_cvr')
+        .on('entries')
+        .columns(['jurisdiction', 'cvr_id'])
+        .unique()
+        .execute();
+      await createAppendOnlyGuards(db, dialect, 'entries');
+    },
+  };
+}
+
 export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
-  const provider: MigrationProvider = { getMigrations: async () => ({ '0001_initial': initial(dialect) }) };
+  const provider: MigrationProvider = {
+    getMigrations: async () => ({
+      '0001_initial': initial(dialect),
+      '0002_audit_entries': auditEntries(dialect),
+    }),
+  };
   const { error } = await new Migrator({ db, provider }).migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
 }

@@ -1,5 +1,7 @@
 /** The store: one interface over SQLite and PostgreSQL. Reads here; appends go through LedgerWriter. */
 import { sql } from 'kysely';
+import type { AuditRecord } from '../core/audit/records.js';
+import { decodeEntry } from '../core/entries.js';
 import type { MerkleHasher } from '../core/log/merkle.js';
 import { nodeMerkleHasher } from '../platform/node-sha256.js';
 import {
@@ -120,6 +122,44 @@ export class Store {
         .execute();
       yield rows.map((r) => ({ ...r, seq: Number(r.seq) }));
     }
+  }
+
+  /** The audit records of the log, in order, each with its entry number. */
+  async auditRecords(): Promise<{ seq: number; record: AuditRecord }[]> {
+    const rows = await this.db
+      .selectFrom('entries')
+      .select(['seq', 'body'])
+      .where('kind', '=', 'audit')
+      .orderBy('seq')
+      .execute();
+    return rows.map((r) => {
+      const decoded = decodeEntry(r.body);
+      if (!decoded.ok || decoded.value.kind !== 'audit')
+        throw new Error(`entry ${r.seq} is stored as an audit record but is not one`);
+      return { seq: Number(r.seq), record: decoded.value.record };
+    });
+  }
+
+  /** Every CVR's jurisdiction, id and entry, in log order, in pages. */
+  async *cvrKeys(page = 50_000): AsyncGenerator<{ seq: number; jurisdiction: string; id: string }[]> {
+    for (let after = -1; ; ) {
+      const rows = await this.db
+        .selectFrom('entries')
+        .select(['seq', 'jurisdiction', 'cvr_id'])
+        .where('kind', '=', 'cvr')
+        .where('seq', '>', after)
+        .orderBy('seq')
+        .limit(page)
+        .execute();
+      if (rows.length === 0) return;
+      yield rows.map((r) => ({ seq: Number(r.seq), jurisdiction: r.jurisdiction ?? '', id: r.cvr_id ?? '' }));
+      after = Number(rows[rows.length - 1]!.seq);
+    }
+  }
+
+  async entryBody(seq: number): Promise<Uint8Array | null> {
+    const row = await this.db.selectFrom('entries').select('body').where('seq', '=', seq).executeTakeFirst();
+    return row?.body ?? null;
   }
 
   async entryCount(): Promise<number> {

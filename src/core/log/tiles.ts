@@ -212,3 +212,8 @@ export function decodeEntryBundle(bytes: Uint8Array): Uint8Array[] {
   }
   return out;
 }
+
+/** How many hashes tile (level, index) holds in a tree of `size` leaves. */
+export function tileWidthAt(level: number, index: number, size: number): number {
+  return Math.min(TILE_WIDTH, Math.floor(size / TILE_WIDTH ** level) - index * TILE_WIDTH);
+}

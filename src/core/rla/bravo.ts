@@ -14,7 +14,7 @@ export interface BravoContest {
   readonly ballots?: number;
 }
 
-interface Pair {
+export interface BravoPair {
   readonly winner: string;
   readonly loser: string;
   /** The winner's share of the pair's votes. */
@@ -30,10 +30,11 @@ export function reportedWinners(tally: Readonly<Record<string, number>>, seats =
     .map(([c]) => c);
 }
 
-function pairs(contest: BravoContest): Pair[] {
+/** Every reported winner–loser pair with its shares. */
+export function bravoPairs(contest: BravoContest): BravoPair[] {
   const winners = contest.winners ?? reportedWinners(contest.tally);
   const total = contest.ballots ?? Object.values(contest.tally).reduce((a, b) => a + b, 0);
-  const out: Pair[] = [];
+  const out: BravoPair[] = [];
   for (const w of winners)
     for (const [l, votes] of Object.entries(contest.tally)) {
       if (winners.includes(l)) continue;
@@ -46,7 +47,7 @@ function pairs(contest: BravoContest): Pair[] {
 /** Expected sample size, maximised over pairs; Infinity when a winner does not lead a loser. */
 export function bravoAsn(contest: BravoContest, riskLimit: number): number {
   let worst = 0;
-  for (const p of pairs(contest)) {
+  for (const p of bravoPairs(contest)) {
     if (!(p.s > 0.5)) return Number.POSITIVE_INFINITY;
     const num = Math.log(1 / riskLimit) + Math.log(2 * p.s) / 2;
     const den = p.pWinner * Math.log(2 * p.s) + p.pLoser * Math.log(2 - 2 * p.s);
@@ -58,13 +59,14 @@ export function bravoAsn(contest: BravoContest, riskLimit: number): number {
 /** The measured risk of a sample (votes per choice among the sampled ballots), maximised over pairs. */
 export function bravoPValue(contest: BravoContest, sample: Readonly<Record<string, number>>): number {
   let risk = 0;
-  for (const p of pairs(contest)) {
-    const logT =
-      (sample[p.winner] ?? 0) * Math.log(p.s / 0.5) + (sample[p.loser] ?? 0) * Math.log((1 - p.s) / 0.5);
-    risk = Math.max(risk, Math.min(1, Math.exp(-logT)));
-  }
+  for (const p of bravoPairs(contest))
+    risk = Math.max(risk, Math.min(1, Math.exp(-bravoLogT(p, sample[p.winner] ?? 0, sample[p.loser] ?? 0))));
   return risk;
 }
+
+/** ln T of one pair's test after the sample shows `winnerVotes` and `loserVotes` (1/T is its risk). */
+export const bravoLogT = (p: BravoPair, winnerVotes: number, loserVotes: number): number =>
+  winnerVotes * Math.log(p.s / 0.5) + loserVotes * Math.log((1 - p.s) / 0.5);
 
 /**
  * The chance that a first round of `n` ballots already confirms the outcome, were the reported shares
@@ -73,7 +75,7 @@ export function bravoPValue(contest: BravoContest, sample: Readonly<Record<strin
  */
 export function bravoFirstRoundProbability(contest: BravoContest, riskLimit: number, n: number): number {
   let worst = 1;
-  for (const p of pairs(contest)) {
+  for (const p of bravoPairs(contest)) {
     if (!(p.s > 0.5)) return 0;
     const up = Math.log(2 * p.s);
     const down = Math.log(2 - 2 * p.s);

@@ -106,6 +106,11 @@ export async function verifyBundle(
       checkpointNotes: async () => notes,
       electionBytes: async () => electionBytes,
       tile: (level, index, width) => read(tilePath(level, index, width)),
+      entry: async (seq, size) => {
+        const index = Math.floor(seq / TILE_WIDTH);
+        const bytes = await read(tilePath('entries', index, Math.min(TILE_WIDTH, size - index * TILE_WIDTH)));
+        return bytes ? (decodeEntryBundle(bytes)[seq % TILE_WIDTH] ?? null) : null;
+      },
       entries: async function* (size) {
         for (const b of entryBundlesForSize(size)) {
           const path = tilePath('entries', b.index, b.width);

@@ -2,6 +2,10 @@
  * Verifies the evidence of a log from its raw parts alone — checkpoints, entries, tiles, the definition — so
  * the same code checks a published bundle (CLI or browser) and a live store. It recomputes; it trusts nothing.
  */
+import { batchKey } from '../audit/population.js';
+import type { AuditRecord } from '../audit/records.js';
+import { ReportedTally } from '../audit/reported.js';
+import { type AuditSummary, verifyAudit } from '../audit/verify-audit.js';
 import { bytesEqual, toHex } from '../bytes.js';
 import type { Cvr } from '../cvr/model.js';
 import { cvrProblem, indexDefinition } from '../cvr/validate.js';
@@ -10,7 +14,8 @@ import { decodeEntry } from '../entries.js';
 import type { LoggedEvent } from '../events/nist-eel.js';
 import { portableSha256, type Sha256 } from '../hash.js';
 import { type Checkpoint, verifyCheckpoint } from '../log/checkpoint.js';
-import { defaultHasher, type MerkleHasher } from '../log/merkle.js';
+import { inclusionProofFromTiles } from '../log/inclusion.js';
+import { defaultHasher, type MerkleHasher, verifyInclusion } from '../log/merkle.js';
 import type { Verifier } from '../log/note.js';
 import { TILE_WIDTH, type Tile, TileBuilder } from '../log/tiles.js';
 
@@ -28,6 +33,8 @@ export interface EvidenceSource {
   entries(size: number): AsyncIterable<readonly StoredEntry[]>;
   /** The stored or published tile, or null when absent. */
   tile(level: number, index: number, width: number): Promise<Uint8Array | null>;
+  /** One entry's bytes (an audit's sampled CVRs are read again, each proven by an inclusion proof). */
+  entry(seq: number, size: number): Promise<Uint8Array | null>;
 }
 
 export interface ImportRecord {
@@ -48,6 +55,8 @@ export interface VerificationReport {
   readonly checkpoints: Checkpoint[];
   readonly electionSha256?: string;
   readonly electionId?: string;
+  /** The risk-limiting audit recorded in the log, recomputed; absent when there is none. */
+  readonly audit?: AuditSummary;
 }
 
 const MAX_LISTED = 25;
@@ -126,6 +135,9 @@ export async function verifyEvidence(
   const builder = new TileBuilder(hasher, (t) => fullTiles.push(t));
   if (sizesOfInterest.has(0)) rootsAt.set(0, builder.root());
   const ids = new Set<string>();
+  const reported = election ? new ReportedTally(election.election) : undefined;
+  const cvrBatches = new Map<string, number>();
+  const auditRecords: AuditRecord[] = [];
   const events: LoggedEvent[] = [];
   const imports: ImportRecord[] = [];
   let cvrs = 0;
@@ -161,10 +173,18 @@ export async function verifyEvidence(
             if (problem) fail(`entry ${seq}: CVR ${cvr.id}: ${problem}`);
           }
           options.onCvr?.(cvr, seq);
+          reported?.add(cvr);
+          const batch = batchKey(cvr.tabulator, cvr.batch);
+          cvrBatches.set(batch, (cvrBatches.get(batch) ?? 0) + 1);
+          if (auditRecords.length > 0) fail(`entry ${seq}: a CVR logged after the audit started`);
           if (events.length === 0) fail(`entry ${seq}: a CVR before the election was loaded`);
           const c = stored.columns;
           if (c && (c.kind !== 'cvr' || c.jurisdiction !== cvr.jurisdiction || c.cvrId !== cvr.id))
             fail(`entry ${seq}: the stored lookup columns disagree with the logged CVR`);
+        } else if (decoded.value.kind === 'audit') {
+          auditRecords.push(decoded.value.record);
+          if (stored.columns && stored.columns.kind !== 'audit')
+            fail(`entry ${seq}: stored as ${stored.columns.kind}, logged as an audit record`);
         } else {
           const event = decoded.value.event;
           events.push({ seq, event, entrySha256: toHex(sha256(stored.body)) });
@@ -224,7 +244,41 @@ export async function verifyEvidence(
     }
   }
 
+  // 5. The audit, recomputed from its logged records and the CVRs they name.
+  let audit: AuditSummary | undefined;
+  if (auditRecords.length > 0 && election && reported) {
+    const checked = await verifyAudit({
+      records: auditRecords,
+      election: election.election,
+      reported,
+      cvrKeys: [...ids].map((k) => {
+        const cut = k.indexOf('\u0000');
+        return { jurisdiction: k.slice(0, cut), id: k.slice(cut + 1) };
+      }),
+      cvrBatches,
+      sha256,
+      cvrAt: async (at) => {
+        const body = await source.entry(at, size);
+        if (!body) throw new Error(`entry ${at} is missing`);
+        verifyInclusion(
+          at,
+          size,
+          hasher.hashLeaf(body),
+          await inclusionProofFromTiles(at, size, (l, i, w) => source.tile(l, i, w), hasher),
+          latest.root,
+          hasher,
+        );
+        const decoded = decodeEntry(body);
+        if (!decoded.ok || decoded.value.kind !== 'cvr') throw new Error(`entry ${at} is not a CVR`);
+        return decoded.value.cvr;
+      },
+    });
+    for (const f of checked.failures) fail(f);
+    audit = checked.summary;
+  }
+
   return report({
+    audit,
     origin: latest.origin,
     size,
     cvrs,

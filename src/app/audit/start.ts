@@ -1,0 +1,151 @@
+/**
+ * audit start: the settings, the reported outcome (the tally of a store that verifies), the manifest and
+ * the seed are logged once — with the first round's sample, so the seed is fixed before anyone sees a
+ * ballot drawn with it. A second start is refused.
+ */
+import { batchKey, manifestTotal, reconcileManifest } from '../../core/audit/population.js';
+import type {
+  AuditManifestPart,
+  AuditStart,
+  AuditType,
+  ManifestBatchRecord,
+  ReportedContest,
+} from '../../core/audit/records.js';
+import { firstRoundDraws, sampleDigest } from '../../core/audit/replay.js';
+import { ReportedTally } from '../../core/audit/reported.js';
+import { utf8 } from '../../core/bytes.js';
+import { canonicalJson } from '../../core/canonical-json.js';
+import { didYouMean } from '../../core/closest.js';
+import { MAX_ENTRY_BYTES } from '../../core/entries.js';
+import { parseVerifierKey, type Signer } from '../../core/log/note.js';
+import { readBallotManifest } from '../../formats/manifest/ballot-manifest.js';
+import { nodeSha256 } from '../../platform/node-sha256.js';
+import type { Store } from '../../store/store.js';
+import { fileSha256 } from '../import-cvrs.js';
+import { parseDefinition } from '../load-election.js';
+import { verifyStore } from '../verify-store.js';
+import { type AuditAppend, appendAudit } from './append.js';
+import { drawAudit, loadAudit } from './state.js';
+
+export interface StartOptions {
+  readonly type: AuditType;
+  readonly riskLimit: string;
+  readonly seed: string;
+  readonly contests: readonly string[];
+  readonly manifest?: string;
+  readonly signer: Signer;
+  readonly now: string;
+}
+
+export interface Started {
+  readonly start: AuditStart;
+  readonly firstRound: number;
+  /** Manifest batches that do not reconcile with the CVRs (ballot polling goes on; comparison refuses). */
+  readonly differences: string[];
+}
+
+export function parseRiskLimit(text: string): string {
+  const a = Number(text);
+  if (!/^\d*\.?\d+$/.test(text.trim()) || !(a > 0 && a < 1))
+    throw new Error(
+      `the risk limit must be a number between 0 and 1 (e.g. 0.05), not ${JSON.stringify(text)}`,
+    );
+  return String(a);
+}
+
+export async function startAudit(store: Store, o: StartOptions): Promise<Started> {
+  if (await loadAudit(store))
+    throw new Error('an audit has already been started in this store: its seed and settings cannot change');
+  const riskLimit = parseRiskLimit(o.riskLimit);
+  if (o.seed.trim() === '')
+    throw new Error('the seed is empty: roll the dice in public and enter the digits');
+  const stored = await store.election();
+  const key = await store.logKey();
+  if (!stored || !key) throw new Error('the store holds no signed CVRs yet: import them before the audit');
+  const election = parseDefinition('stored definition', stored.bytes).election;
+
+  const tally = new ReportedTally(election);
+  const cvrBatches = new Map<string, number>();
+  const report = await verifyStore(store, parseVerifierKey(key.vkey), {
+    onCvr: (cvr) => {
+      tally.add(cvr);
+      const k = batchKey(cvr.tabulator, cvr.batch);
+      cvrBatches.set(k, (cvrBatches.get(k) ?? 0) + 1);
+    },
+  });
+  if (!report.ok) throw new Error(`refusing to audit: the store does not verify: ${report.failures[0]}`);
+
+  if (o.contests.length === 0) throw new Error('name at least one contest to audit (--contest NAME)');
+  const contests: ReportedContest[] = [];
+  for (const wanted of o.contests) {
+    const def = election.contests.find((c) => c.title === wanted || c.id === wanted);
+    if (!def)
+      throw new Error(
+        `no contest ${JSON.stringify(wanted)} in the election${didYouMean(
+          wanted,
+          election.contests.map((c) => c.title),
+        )}`,
+      );
+    if (contests.some((c) => c.contest === def.id)) throw new Error(`contest ${def.title} is named twice`);
+    const reported = tally.report(def);
+    if (!reported.ok) throw new Error(reported.error);
+    contests.push(reported.value);
+  }
+
+  let manifest: ManifestBatchRecord[] = [];
+  let differences: string[] = [];
+  let manifestSha256: string | undefined;
+  if (o.manifest) {
+    manifest = await readBallotManifest(o.manifest);
+    manifestSha256 = await fileSha256(o.manifest);
+    differences = reconcileManifest(manifest, cvrBatches);
+    if (differences.length > 0 && o.type === 'comparison')
+      throw new Error(
+        `${o.manifest}: the manifest does not reconcile with the CVRs, so a comparison audit cannot rely on it:\n  ${differences.slice(0, 20).join('\n  ')}${differences.length > 20 ? `\n  … and ${differences.length - 20} more` : ''}`,
+      );
+  }
+  const parts = manifestParts(manifest);
+  const population = o.type === 'polling' && o.manifest ? manifestTotal(manifest) : report.cvrs;
+  if (population === 0) throw new Error('there are no ballots to sample from');
+  const start: AuditStart = {
+    record: 'start',
+    type: o.type,
+    riskLimit,
+    seed: o.seed,
+    contests,
+    population,
+    ...(manifestSha256 ? { manifest: { sha256: manifestSha256, parts: parts.length } } : {}),
+  };
+  const firstRound = firstRoundDraws(start);
+  const log = { start, manifest, rounds: [], interpretations: new Map(), results: [] };
+  const cvrKeys: { seq: number; jurisdiction: string; id: string }[] = [];
+  for await (const page of store.cvrKeys()) cvrKeys.push(...page);
+  const draws = await drawAudit(log, cvrKeys, firstRound);
+  const records: AuditAppend = [
+    start,
+    ...parts,
+    { record: 'round', round: 1, draws: firstRound, sample: sampleDigest(draws, nodeSha256) },
+  ];
+  await appendAudit(store, records, o.signer, o.now);
+  return { start, firstRound, differences };
+}
+
+/** The manifest in parts small enough for one log entry each. */
+function manifestParts(batches: readonly ManifestBatchRecord[]): AuditManifestPart[] {
+  const parts: AuditManifestPart[] = [];
+  let current: ManifestBatchRecord[] = [];
+  let bytes = 0;
+  const budget = MAX_ENTRY_BYTES - 1000;
+  for (const b of batches) {
+    const size = utf8(canonicalJson(b)).length + 1;
+    if (current.length > 0 && bytes + size > budget) {
+      parts.push({ record: 'manifest', part: parts.length + 1, batches: current });
+      current = [];
+      bytes = 0;
+    }
+    current.push(b);
+    bytes += size;
+  }
+  if (current.length > 0) parts.push({ record: 'manifest', part: parts.length + 1, batches: current });
+  return parts;
+}

@@ -1,0 +1,155 @@
+/**
+ * The audit as the store holds it: its logged records replayed, the sample drawn again from the seed, and
+ * each sampled ballot located (CVR, tabulator, batch, position, container) for retrieval.
+ */
+
+import { cvrBallotId, manifestBatchNames, manifestLocator } from '../../core/audit/population.js';
+import type { AuditRecord } from '../../core/audit/records.js';
+import { type AuditLog, drawsBefore, newBallots, readAuditLog } from '../../core/audit/replay.js';
+import { type AuditEvidence, populationIds } from '../../core/audit/verify-audit.js';
+import { compareText } from '../../core/compare.js';
+import type { Cvr } from '../../core/cvr/model.js';
+import { decodeEntry } from '../../core/entries.js';
+import { type Draw, drawSample } from '../../core/rla/sampler.js';
+import { nodeSha256, nodeSha256Text } from '../../platform/node-sha256.js';
+import type { Store } from '../../store/store.js';
+import { drawFromManifest } from '../sample-manifest.js';
+
+export interface StoredAudit {
+  readonly log: AuditLog;
+  readonly records: AuditRecord[];
+  /** Every CVR's key in log order (the population of a CVR sample). */
+  readonly cvrKeys: { seq: number; jurisdiction: string; id: string }[];
+}
+
+export async function loadAudit(store: Store): Promise<StoredAudit | undefined> {
+  const records = (await store.auditRecords()).map((r) => r.record);
+  const read = readAuditLog(records);
+  if (!read.ok) throw new Error(`the logged audit is out of order: ${read.error}`);
+  if (!read.value) return undefined;
+  const cvrKeys: StoredAudit['cvrKeys'] = [];
+  for await (const page of store.cvrKeys()) cvrKeys.push(...page);
+  return { log: read.value, records, cvrKeys };
+}
+
+export const requireAudit = async (store: Store): Promise<StoredAudit> => {
+  const audit = await loadAudit(store);
+  if (!audit) throw new Error('no audit has been started in this store (tallyproof audit start)');
+  return audit;
+};
+
+/** The first `count` draws of the audit's sample (the same draws `verify` recomputes with core's sampler). */
+export async function drawAudit(
+  log: AuditLog,
+  cvrKeys: AuditEvidence['cvrKeys'],
+  count: number,
+): Promise<Draw[]> {
+  if (count === 0) return [];
+  const withReplacement = log.start.type === 'polling';
+  if (withReplacement && log.manifest.length > 0) {
+    const names = manifestBatchNames(log.manifest);
+    return drawFromManifest(
+      log.start.seed,
+      log.manifest.map((b, i) => ({ batch: names[i]!, ballots: b.ballots })),
+      { count, withReplacement },
+    );
+  }
+  return drawSample(log.start.seed, populationIds(log, cvrKeys), {
+    count,
+    withReplacement,
+    hash: nodeSha256,
+    hashText: nodeSha256Text,
+  });
+}
+
+export interface SampledBallot {
+  readonly ballotId: string;
+  readonly cvrId: string | null;
+  readonly tabulator: string | null;
+  readonly batch: string | null;
+  readonly position: number | null;
+  readonly container: string | null;
+  readonly imprintedId: string | null;
+  /** Times drawn so far (ballot polling samples with replacement). */
+  readonly timesDrawn: number;
+  /** The CVR's entry in the log (comparison audits). */
+  readonly cvrEntry?: number;
+  readonly cvr?: Cvr;
+}
+
+/** Locates sampled ballots: by their CVR (tabulator, batch, position as the vendor wrote them), or the manifest. */
+export async function locateBallots(
+  store: Store,
+  audit: StoredAudit,
+  ids: readonly string[],
+  draws: readonly Draw[],
+): Promise<SampledBallot[]> {
+  const { log } = audit;
+  const times = new Map<string, number>();
+  for (const d of draws) times.set(d.id, (times.get(d.id) ?? 0) + 1);
+  const containerOf = new Map(log.manifest.map((b) => [`${b.tabulator ?? ''}\u0000${b.batch}`, b.container]));
+  const container = (tabulator?: string, batch?: string) =>
+    containerOf.get(`${tabulator ?? ''}\u0000${batch}`) ?? containerOf.get(`\u0000${batch}`) ?? null;
+  if (log.start.type === 'polling' && log.manifest.length > 0) {
+    const locate = manifestLocator(log.manifest);
+    return ids.map((ballotId) => {
+      const at = locate(ballotId);
+      return {
+        ballotId,
+        cvrId: null,
+        tabulator: at?.batch.tabulator ?? null,
+        batch: at?.batch.batch ?? null,
+        position: at?.position ?? null,
+        container: at?.batch.container ?? null,
+        imprintedId: null,
+        timesDrawn: times.get(ballotId) ?? 0,
+      };
+    });
+  }
+  const qualify = new Set(audit.cvrKeys.map((k) => k.jurisdiction)).size > 1;
+  const byId = new Map(audit.cvrKeys.map((k) => [cvrBallotId(k, qualify), k.seq]));
+  const out: SampledBallot[] = [];
+  for (const ballotId of ids) {
+    const seq = byId.get(ballotId);
+    const body = seq === undefined ? null : await store.entryBody(seq);
+    const decoded = body ? decodeEntry(body) : undefined;
+    if (!decoded?.ok || decoded.value.kind !== 'cvr')
+      throw new Error(`the CVR of sampled ballot ${ballotId} is missing`);
+    const cvr = decoded.value.cvr;
+    out.push({
+      ballotId,
+      cvrId: cvr.id,
+      tabulator: cvr.tabulator ?? null,
+      batch: cvr.batch ?? null,
+      position: cvr.position ?? null,
+      container: container(cvr.tabulator, cvr.batch),
+      imprintedId: cvr.imprintedId ?? null,
+      timesDrawn: times.get(ballotId) ?? 0,
+      cvrEntry: seq,
+      cvr,
+    });
+  }
+  return out;
+}
+
+/** Retrieval order: container, tabulator, batch, position. */
+export function retrievalOrder(a: SampledBallot, b: SampledBallot): number {
+  return (
+    compareText(a.container ?? '', b.container ?? '') ||
+    compareText(a.tabulator ?? '', b.tabulator ?? '') ||
+    compareText(a.batch ?? '', b.batch ?? '') ||
+    (a.position ?? 0) - (b.position ?? 0) ||
+    compareText(a.ballotId, b.ballotId)
+  );
+}
+
+/** The current round: its number, the sample through it, and the ballots it asks the auditors to find. */
+export async function currentRound(store: Store, audit: StoredAudit) {
+  const { log } = audit;
+  const round = log.rounds.length;
+  const total = log.rounds.at(-1)?.draws ?? 0;
+  const draws = await drawAudit(log, audit.cvrKeys, total);
+  const ids = round === 0 ? [] : newBallots(draws, drawsBefore(log, round), total);
+  const ballots = (await locateBallots(store, audit, ids, draws)).sort(retrievalOrder);
+  return { round, draws, ballots };
+}

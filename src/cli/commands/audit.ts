@@ -1,0 +1,149 @@
+/** The risk-limiting audit workflow: start (settings, seed, first sample), sample, record, status, report. */
+import type { Command } from 'commander';
+import { recordInterpretations } from '../../app/audit/record.js';
+import { auditStatus, writeAuditReport, writeRetrievalList } from '../../app/audit/report.js';
+import { startAudit } from '../../app/audit/start.js';
+import { currentRound, requireAudit } from '../../app/audit/state.js';
+import { readSignerKey } from '../../app/keys.js';
+import { AUDIT_TYPES, type AuditType } from '../../core/audit/records.js';
+import { CliFailure, inform, printJson, say } from '../output.js';
+import { type StoreFlags, withStore, withStoreOptions } from '../store-options.js';
+
+const now = () => new Date().toISOString();
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerAuditCommands(program: Command): void {
+  const audit = program.command('audit').description('risk-limiting audits, every step recorded in the log');
+
+  withStoreOptions(audit.command('start'))
+    .description(
+      'set up the audit (type, risk limit, seed, contests) and draw the first round; the seed is fixed from here on',
+    )
+    .requiredOption('--key <file>', "the log's signing key")
+    .requiredOption('--type <type>', `audit type: ${AUDIT_TYPES.join(', ')}`)
+    .requiredOption('--risk-limit <alpha>', 'the risk limit, e.g. 0.05')
+    .requiredOption('--seed <digits>', 'the random seed from the public dice roll')
+    .option('--contest <name>', 'a contest to audit (repeat for several)', collect, [])
+    .option('--manifest <csv>', "ballot manifest (Arlo's CSV), reconciled against the CVRs")
+    .option('--json', 'machine-readable output')
+    .action(
+      async (
+        o: StoreFlags & {
+          key: string;
+          type: string;
+          riskLimit: string;
+          seed: string;
+          contest: string[];
+          manifest?: string;
+          json?: boolean;
+        },
+      ) => {
+        if (o.type === 'batch')
+          throw new CliFailure(
+            'batch comparison audits are not available yet: use --type comparison or polling',
+          );
+        if (!(AUDIT_TYPES as readonly string[]).includes(o.type))
+          throw new CliFailure(`unknown audit type ${JSON.stringify(o.type)}: use ${AUDIT_TYPES.join(', ')}`);
+        const signer = await readSignerKey(o.key);
+        const started = await withStore(o, (store) =>
+          startAudit(store, {
+            type: o.type as AuditType,
+            riskLimit: o.riskLimit,
+            seed: o.seed,
+            contests: o.contest,
+            manifest: o.manifest,
+            signer,
+            now: now(),
+          }),
+        );
+        for (const d of started.differences) inform(`manifest: ${d}`);
+        const out = {
+          type: started.start.type,
+          riskLimit: Number(started.start.riskLimit),
+          seed: started.start.seed,
+          population: started.start.population,
+          contests: started.start.contests.map((c) => c.name),
+          round: 1,
+          sampleSize: started.firstRound,
+          manifestDifferences: started.differences,
+        };
+        if (o.json) printJson(out);
+        else
+          say(
+            `Audit started (${out.type}, risk limit ${out.riskLimit}, seed ${out.seed}): round 1 draws ${out.sampleSize} of ${out.population} ballots for ${out.contests.join(', ')}.`,
+          );
+      },
+    );
+
+  withStoreOptions(audit.command('sample'))
+    .description("the current round's ballots to retrieve, in retrieval order")
+    .option('--retrieval <file>', 'write the retrieval list: CSV, or a printable PDF for a .pdf name')
+    .option('--json', 'machine-readable output')
+    .action(async (o: StoreFlags & { retrieval?: string; json?: boolean }) => {
+      const { round, ballots } = await withStore(o, async (store) =>
+        currentRound(store, await requireAudit(store)),
+      );
+      if (o.retrieval) await writeRetrievalList(o.retrieval, round, ballots);
+      const out = {
+        round,
+        ballots: ballots.map((b) => ({
+          ballotId: b.ballotId,
+          cvrId: b.cvrId,
+          tabulator: b.tabulator,
+          batch: b.batch,
+          position: b.position,
+          container: b.container,
+          imprintedId: b.imprintedId,
+          timesDrawn: b.timesDrawn,
+        })),
+      };
+      if (o.json) printJson(out);
+      else {
+        say(`Round ${round}: ${ballots.length} ballots to retrieve.`);
+        for (const b of out.ballots)
+          say(
+            `  ${[b.container, b.tabulator, b.batch, b.position].filter((x) => x !== null).join(' / ')}  ${b.ballotId}`,
+          );
+      }
+    });
+
+  withStoreOptions(audit.command('record'))
+    .description(
+      "record the audit boards' readings (CSV: ballotId,contest,choices; NOT_FOUND for a missing ballot)",
+    )
+    .requiredOption('--key <file>', "the log's signing key")
+    .requiredOption('--file <csv>', 'the readings')
+    .option('--json', 'machine-readable output')
+    .action(async (o: StoreFlags & { key: string; file: string; json?: boolean }) => {
+      const signer = await readSignerKey(o.key);
+      const r = await withStore(o, (store) => recordInterpretations(store, o.file, signer, now()));
+      if (o.json) printJson(r);
+      else
+        say(
+          `Recorded ${r.ballots} ballots in round ${r.round}; ${r.roundComplete ? 'the round is complete (see audit status).' : `${r.remaining} still to record.`}`,
+        );
+    });
+
+  withStoreOptions(audit.command('status'))
+    .description('risk, status and sample size of every audited contest')
+    .option('--json', 'machine-readable output')
+    .action(async (o: StoreFlags & { json?: boolean }) => {
+      const s = await withStore(o, auditStatus);
+      if (o.json) printJson(s);
+      else {
+        say(
+          `Round ${s.round} (${s.type}, risk limit ${s.riskLimit})${s.over ? ': the audit is over' : `: ${s.awaiting} ballots to record`}.`,
+        );
+        for (const c of s.contests)
+          say(`  ${c.name}: ${c.status}, risk ${c.risk.toPrecision(4)}, ${c.sampleSize} ballots`);
+      }
+    });
+
+  withStoreOptions(audit.command('report'))
+    .description('the audit report CSV: election, contests, settings, rounds with P-values, sampled ballots')
+    .requiredOption('--out <file>', 'report file')
+    .action(async (o: StoreFlags & { out: string }) => {
+      await withStore(o, (store) => writeAuditReport(store, o.out));
+      say(`Wrote ${o.out}.`);
+    });
+}

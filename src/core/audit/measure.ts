@@ -1,0 +1,111 @@
+/**
+ * The risk of one contest from the sample so far, and the sample it would take to finish. Every reported
+ * winner–loser pair is an assertion; a contest is confirmed when every pair's risk is within the limit.
+ * - comparison: Kaplan–Markov with super-simple discrepancies (Stark 2010) per pair, diluted by the
+ *   ballots the sample is drawn from; a missing CVR counts as a vote for the winner, a ballot not found
+ *   on paper as a vote for the loser (the worst case both ways).
+ * - polling: BRAVO per pair (Lindeman, Stark & Yates 2012); a ballot not found counts for the loser.
+ */
+import { bravoLogT, bravoPairs, bravoSampleSizeForProbability } from '../rla/bravo.js';
+import {
+  DEFAULT_GAMMA,
+  type Discrepancies,
+  superSimplePValue,
+  superSimpleSampleSize,
+} from '../rla/comparison.js';
+import type { AuditType, ReportedContest } from './records.js';
+
+/** One draw of the sample, as far as one contest is concerned. */
+export interface Observation {
+  /** Choice ids the CVR gives a vote to; null when the ballot has no CVR (comparison only). */
+  readonly cvr?: readonly string[] | null;
+  /** Choice ids read on paper; null when the ballot was not found. */
+  readonly paper: readonly string[] | null;
+}
+
+export interface Measurement {
+  readonly risk: number;
+  /** Draws the sample would need in all to confirm, were the rest of it like what is planned; Infinity if none. */
+  readonly needed: number;
+}
+
+/** The chance of finishing in one round that ballot-polling rounds are planned for (as Arlo plans them). */
+export const POLLING_ROUND_PROBABILITY = 0.9;
+
+export function measureContest(
+  type: AuditType,
+  contest: ReportedContest,
+  population: number,
+  riskLimit: number,
+  sample: readonly Observation[],
+): Measurement {
+  return type === 'comparison'
+    ? measureComparison(contest, population, riskLimit, sample)
+    : measurePolling(contest, population, riskLimit, sample);
+}
+
+const losersOf = (c: ReportedContest) => Object.keys(c.votes).filter((id) => !c.winners.includes(id));
+const has = (votes: readonly string[], id: string) => (votes.includes(id) ? 1 : 0);
+
+function measureComparison(
+  c: ReportedContest,
+  population: number,
+  riskLimit: number,
+  sample: readonly Observation[],
+): Measurement {
+  let risk = 0;
+  let needed = 0;
+  for (const w of c.winners)
+    for (const l of losersOf(c)) {
+      const margin = ((c.votes[w] ?? 0) - (c.votes[l] ?? 0)) / population;
+      if (!(margin > 0)) return { risk: 1, needed: Number.POSITIVE_INFINITY };
+      const d = { o1: 0, o2: 0, u1: 0, u2: 0 };
+      for (const o of sample) {
+        const reported = o.cvr ? has(o.cvr, w) - has(o.cvr, l) : 1;
+        const actual = o.paper ? has(o.paper, w) - has(o.paper, l) : -1;
+        const over = reported - actual;
+        if (over === 1) d.o1++;
+        else if (over === 2) d.o2++;
+        else if (over === -1) d.u1++;
+        else if (over === -2) d.u2++;
+      }
+      risk = Math.max(risk, superSimplePValue(sample.length, margin, DEFAULT_GAMMA, d));
+      needed = Math.max(needed, comparisonSampleSize(riskLimit, margin, d));
+    }
+  return { risk, needed };
+}
+
+/** Ballots in all to confirm if no further discrepancy turns up (the sample size the super-simple formula gives). */
+const comparisonSampleSize = (riskLimit: number, margin: number, d: Discrepancies) => {
+  const n = superSimpleSampleSize(riskLimit, margin, DEFAULT_GAMMA, d);
+  return Number.isFinite(n) && n > 0 ? n : Number.POSITIVE_INFINITY;
+};
+
+function measurePolling(
+  c: ReportedContest,
+  population: number,
+  riskLimit: number,
+  sample: readonly Observation[],
+): Measurement {
+  const bravo = { tally: c.votes, winners: c.winners, ballots: population };
+  let minLogT = Number.POSITIVE_INFINITY;
+  for (const p of bravoPairs(bravo)) {
+    if (!(p.s > 0.5)) return { risk: 1, needed: Number.POSITIVE_INFINITY };
+    let w = 0;
+    let l = 0;
+    for (const o of sample) {
+      if (!o.paper) l++;
+      else {
+        w += has(o.paper, p.winner);
+        l += has(o.paper, p.loser);
+      }
+    }
+    minLogT = Math.min(minLogT, bravoLogT(p, w, l));
+  }
+  const risk = Math.min(1, Math.exp(-minLogT));
+  // The test goes on multiplying: the rest of the sample must bring T from its value now to 1/α.
+  const remaining = Math.min(1, riskLimit * Math.exp(minLogT));
+  const more =
+    remaining >= 1 ? 0 : bravoSampleSizeForProbability(bravo, remaining, POLLING_ROUND_PROBABILITY);
+  return { risk, needed: sample.length + more };
+}

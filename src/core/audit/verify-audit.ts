@@ -1,0 +1,145 @@
+/**
+ * Recomputes a logged audit from the log alone: the reported outcome it started from, every round's
+ * sample, which ballots were interpreted, and every round's risks, statuses and next round size.
+ */
+import { type CanonicalValue, canonicalJson } from '../canonical-json.js';
+import type { Cvr } from '../cvr/model.js';
+import { choicesOf, type Election } from '../election/schema.js';
+import type { Sha256 } from '../hash.js';
+import { type Draw, drawSample } from '../rla/sampler.js';
+import { cvrBallotId, manifestBallotIds, manifestTotal, reconcileManifest } from './population.js';
+import type { AuditRecord, AuditResult } from './records.js';
+import {
+  type AuditLog,
+  assessRound,
+  drawsBefore,
+  firstRoundDraws,
+  readAuditLog,
+  sampleDigest,
+} from './replay.js';
+import type { ReportedTally } from './reported.js';
+
+export interface AuditEvidence {
+  readonly records: readonly AuditRecord[];
+  readonly election: Election;
+  /** The tally of the CVRs logged before the audit started. */
+  readonly reported: ReportedTally;
+  /** Every CVR's (jurisdiction, id) in log order. */
+  readonly cvrKeys: readonly { jurisdiction: string; id: string }[];
+  /** CVRs per batch key (tabulator, batch). */
+  readonly cvrBatches: ReadonlyMap<string, number>;
+  /** Reads a logged CVR by its entry, proven against the verified log. */
+  readonly cvrAt: (seq: number) => Promise<Cvr>;
+  readonly sha256: Sha256;
+}
+
+export interface AuditSummary {
+  readonly type: string;
+  readonly rounds: number;
+  readonly latest?: AuditResult;
+}
+
+/** The ids an audit samples from, in order. */
+export function populationIds(log: AuditLog, cvrKeys: AuditEvidence['cvrKeys']): Iterable<string> {
+  if (log.start.type === 'polling' && log.manifest.length > 0) return manifestBallotIds(log.manifest);
+  const qualify = new Set(cvrKeys.map((k) => k.jurisdiction)).size > 1;
+  return cvrKeys.map((k) => cvrBallotId(k, qualify));
+}
+
+export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[]; summary?: AuditSummary }> {
+  const failures: string[] = [];
+  const read = readAuditLog(e.records);
+  if (!read.ok) return { failures: [read.error] };
+  const log = read.value;
+  if (!log) return { failures };
+  const start = log.start;
+  const same = (a: CanonicalValue, b: CanonicalValue) => canonicalJson(a) === canonicalJson(b);
+
+  for (const logged of start.contests) {
+    const def = e.election.contests.find((c) => c.id === logged.contest);
+    const recomputed = def ? e.reported.report(def) : undefined;
+    if (!recomputed?.ok || !same(recomputed.value as CanonicalValue, logged as CanonicalValue))
+      failures.push(`audit: the reported outcome of ${logged.name} is not the tally of the logged CVRs`);
+  }
+  if (log.manifest.length > 0 && start.type === 'comparison') {
+    const differences = reconcileManifest(log.manifest, e.cvrBatches);
+    if (differences.length > 0) failures.push(`audit: the manifest does not reconcile: ${differences[0]}`);
+  }
+  const population =
+    start.type === 'polling' && log.manifest.length > 0 ? manifestTotal(log.manifest) : e.cvrKeys.length;
+  if (start.population !== population)
+    failures.push(
+      `audit: the start records ${start.population} ballots to sample from, the log has ${population}`,
+    );
+  if (failures.length > 0) return { failures };
+
+  const total = log.rounds.at(-1)?.draws ?? 0;
+  let draws: Draw[] = [];
+  if (total > 0)
+    draws = drawSample(start.seed, populationIds(log, e.cvrKeys), {
+      count: total,
+      withReplacement: start.type === 'polling',
+      hash: e.sha256,
+    });
+  const cvrs = new Map<string, Cvr | null>();
+  const qualify = new Set(e.cvrKeys.map((k) => k.jurisdiction)).size > 1;
+  for (const i of log.interpretations.values()) {
+    if (start.type !== 'comparison') continue;
+    if (i.cvr === undefined) {
+      failures.push(`audit: ballot ${i.ballot} names no CVR`);
+      continue;
+    }
+    try {
+      const cvr = await e.cvrAt(i.cvr);
+      if (cvrBallotId(cvr, qualify) !== i.ballot)
+        failures.push(`audit: ballot ${i.ballot} is matched to entry ${i.cvr}, the CVR of ${cvr.id}`);
+      cvrs.set(i.ballot, cvr);
+    } catch (err) {
+      failures.push(`audit: the CVR of ballot ${i.ballot}: ${(err as Error).message}`);
+    }
+  }
+  const firstDrawn = new Map<string, number>();
+  draws.forEach((d, at) => {
+    if (!firstDrawn.has(d.id)) firstDrawn.set(d.id, at);
+  });
+  for (const i of log.interpretations.values()) {
+    const at = firstDrawn.get(i.ballot);
+    if (at === undefined || at >= log.rounds[i.round - 1]!.draws || at < drawsBefore(log, i.round))
+      failures.push(`audit: ballot ${i.ballot} is interpreted in round ${i.round} but was not drawn`);
+    for (const c of i.contests) {
+      const def = start.contests.some((k) => k.contest === c.contest)
+        ? e.election.contests.find((k) => k.id === c.contest)
+        : undefined;
+      const choices = new Set(def ? choicesOf(def).map((ch) => ch.id) : []);
+      if (!def || c.choices.some((ch) => !choices.has(ch)))
+        failures.push(`audit: ballot ${i.ballot} records votes outside the audited contests' choices`);
+    }
+  }
+  if (failures.length > 0) return { failures };
+
+  const ctx = { log, election: e.election, cvrOf: (b: string) => cvrs.get(b) ?? null };
+  for (const [k, round] of log.rounds.entries()) {
+    const n = k + 1;
+    const planned = n === 1 ? firstRoundDraws(start) : log.results[n - 2]?.nextDraws;
+    if (round.draws !== planned)
+      failures.push(`audit: round ${n} draws the sample to ${round.draws}, the plan was ${planned}`);
+    if (round.sample !== sampleDigest(draws.slice(drawsBefore(log, n), round.draws), e.sha256))
+      failures.push(`audit: round ${n}'s logged sample is not the sample the seed draws`);
+    const logged = log.results[k];
+    if (!logged) continue;
+    try {
+      const expected = assessRound(
+        { ...ctx, log: { ...log, results: log.results.slice(0, k) } },
+        n,
+        draws.slice(0, round.draws),
+      );
+      if (!same(expected as unknown as CanonicalValue, logged as unknown as CanonicalValue))
+        failures.push(
+          `audit: round ${n}'s logged risks do not follow from the sample and the interpretations`,
+        );
+    } catch (err) {
+      failures.push(`audit: round ${n}: ${(err as Error).message}`);
+    }
+  }
+  return { failures, summary: { type: start.type, rounds: log.rounds.length, latest: log.results.at(-1) } };
+}

@@ -1,0 +1,251 @@
+/** The audit workflow as an office runs it: start, sample, record, status, report — and verify recomputes it. */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Election } from '../../src/core/election/schema.js';
+import { Store } from '../../src/store/store.js';
+import { paperDifferences, readBallots, writeCsv } from '../support/audit-board.js';
+import { ok, okJson, tp } from '../support/cli.js';
+import { tempDir } from '../support/stores.js';
+
+const CONTESTS = ['Governor', 'County Commission', 'Measure A: Library Bond'];
+
+interface Sample {
+  round: number;
+  ballots: { ballotId: string; cvrId: string | null; tabulator: string; batch: string; position: number }[];
+}
+interface Status {
+  round: number;
+  contests: { name: string; status: string; risk: number; sampleSize: number }[];
+}
+
+/** A generated county election imported into a fresh SQLite store. */
+function county(ballots: number, seed: string, paperErrors?: number) {
+  const dir = tempDir('tallyproof-audit-');
+  const gen = path.join(dir, 'gen');
+  ok([
+    'generate',
+    '--ballots',
+    String(ballots),
+    '--format',
+    'cdf',
+    '--out',
+    gen,
+    '--seed',
+    seed,
+    ...(paperErrors ? ['--paper-errors', String(paperErrors)] : []),
+  ]);
+  const db = path.join(dir, 's.db');
+  const key = path.join(dir, 'k');
+  ok(['keygen', '--name', 'county.example/audit', '--out', key]);
+  ok(['election', 'load', '--db', db, path.join(gen, 'election.json')]);
+  ok(['import', '--db', db, '--key', key, '--format', 'cdf', path.join(gen, 'cvr-report.json')]);
+  return { dir, gen, db, key };
+}
+
+async function board(
+  db: string,
+  sample: Sample,
+  file: string,
+  options: Parameters<typeof readBallots>[4] = {},
+  ids = sample.ballots.map((b) => b.ballotId),
+) {
+  const store = await Store.open({ sqlitePath: db });
+  try {
+    const election = JSON.parse(Buffer.from((await store.election())!.bytes).toString()) as Election;
+    writeCsv(file, await readBallots(store, election, ids, CONTESTS, options));
+  } finally {
+    await store.close();
+  }
+  return file;
+}
+
+const startArgs = (c: { db: string; key: string }, type: string, seed = '27182818284590452353') => [
+  'audit',
+  'start',
+  '--db',
+  c.db,
+  '--key',
+  c.key,
+  '--type',
+  type,
+  '--risk-limit',
+  '0.05',
+  '--seed',
+  seed,
+  ...CONTESTS.flatMap((n) => ['--contest', n]),
+];
+
+describe('audit (ballot comparison)', () => {
+  let c: ReturnType<typeof county>;
+  let sample: Sample;
+  beforeAll(() => {
+    c = county(3000, 'audit-1', 0.002);
+  });
+
+  it('starts once: settings, reported outcome and the first round are logged; the seed cannot change', () => {
+    const started = okJson(startArgs(c, 'comparison')) as { sampleSize: number; population: number };
+    expect(started.population).toBe(3000);
+    expect(started.sampleSize).toBeGreaterThan(10);
+    const again = tp(startArgs(c, 'comparison', '1'));
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/already been started.*seed/);
+
+    sample = okJson(['audit', 'sample', '--db', c.db]) as Sample;
+    expect(sample.round).toBe(1);
+    expect(sample.ballots).toHaveLength(started.sampleSize);
+    for (const b of sample.ballots) {
+      expect(b.cvrId).toBe(b.ballotId);
+      expect(b.tabulator).toBeTruthy();
+      expect(b.batch).toBeTruthy();
+      expect(b.position).toBeGreaterThan(0);
+    }
+    // Sorted for retrieval: tabulator, batch, position.
+    const keys = sample.ballots.map((b) => [b.tabulator, b.batch, b.position] as const);
+    const sorted = [...keys].sort(
+      (x, y) => x[0].localeCompare(y[0]) || x[1].localeCompare(y[1]) || x[2] - y[2],
+    );
+    expect(keys).toEqual(sorted);
+    expect(okJson(['audit', 'sample', '--db', c.db])).toEqual(sample);
+  });
+
+  it('refuses bad readings with the line and reason, and records nothing of the file', async () => {
+    const before = okJson(['audit', 'status', '--db', c.db]);
+    const file = path.join(c.dir, 'bad.csv');
+    const first = sample.ballots[0]!.ballotId;
+    const cases: [string[][], RegExp][] = [
+      [
+        [
+          ['ballotId', 'contest', 'choices'],
+          ['not-a-ballot', 'Governor', 'Ada Lovelace'],
+        ],
+        /line 2: ballot not-a-ballot is not in round 1's sample/,
+      ],
+      [
+        [
+          ['ballotId', 'contest', 'choices'],
+          [first, 'Govenor', 'Ada Lovelace'],
+        ],
+        /not under audit \(did you mean "Governor"\?\)/,
+      ],
+      [
+        [
+          ['ballotId', 'contest', 'choices'],
+          [first, 'Governor', 'Ada Lovelase'],
+        ],
+        /not a choice of Governor \(did you mean "Ada Lovelace"\?\)/,
+      ],
+      [
+        [
+          ['ballotId', 'contest', 'choices'],
+          [first, 'Governor', 'Ada Lovelace'],
+          [first, 'Governor', ''],
+        ],
+        /line 3: ballot .* has a second entry for Governor/,
+      ],
+      [[['ballot', 'votes']], /header must name the columns ballotId,contest,choices/],
+    ];
+    for (const [rows, reason] of cases) {
+      writeCsv(file, rows);
+      const r = tp(['audit', 'record', '--db', c.db, '--key', c.key, '--file', file]);
+      expect(r.status, rows.join('|')).toBe(1);
+      expect(r.stderr).toMatch(reason);
+    }
+    expect(okJson(['audit', 'status', '--db', c.db])).toEqual(before);
+  });
+
+  it('records the round in parts, refuses a second entry, and measures each contest once the round is in', async () => {
+    const ids = sample.ballots.map((b) => b.ballotId);
+    const differences = paperDifferences(path.join(c.gen, 'paper.json'));
+    const half = Math.floor(ids.length / 2);
+    const part1 = await board(c.db, sample, path.join(c.dir, 'r1a.csv'), { differences }, ids.slice(0, half));
+    const r1 = okJson(['audit', 'record', '--db', c.db, '--key', c.key, '--file', part1]) as {
+      remaining: number;
+      roundComplete: boolean;
+    };
+    expect(r1).toMatchObject({ remaining: ids.length - half, roundComplete: false });
+    const again = tp(['audit', 'record', '--db', c.db, '--key', c.key, '--file', part1]);
+    expect(again.status).toBe(1);
+    expect(again.stderr).toMatch(/already recorded: a second entry for it is refused/);
+
+    const part2 = await board(c.db, sample, path.join(c.dir, 'r1b.csv'), { differences }, ids.slice(half));
+    expect(okJson(['audit', 'record', '--db', c.db, '--key', c.key, '--file', part2])).toMatchObject({
+      roundComplete: true,
+    });
+    const status = okJson(['audit', 'status', '--db', c.db]) as Status;
+    expect(status.contests.map((k) => k.name)).toEqual(CONTESTS);
+    for (const k of status.contests) {
+      expect(k.sampleSize).toBeGreaterThanOrEqual(ids.length);
+      if (k.status === 'confirmed') expect(k.risk).toBeLessThanOrEqual(0.05);
+      else expect(k.status).toBe('in-progress');
+    }
+  });
+
+  it('goes on round by round until every contest is confirmed; verify recomputes every risk', async () => {
+    const differences = paperDifferences(path.join(c.gen, 'paper.json'));
+    for (let guard = 0; guard < 5; guard++) {
+      const status = okJson(['audit', 'status', '--db', c.db]) as Status & { over: boolean };
+      if (status.over) break;
+      const s = okJson(['audit', 'sample', '--db', c.db]) as Sample;
+      expect(s.round).toBe(status.round);
+      ok([
+        'audit',
+        'record',
+        '--db',
+        c.db,
+        '--key',
+        c.key,
+        '--file',
+        await board(c.db, s, path.join(c.dir, `r${s.round}.csv`), { differences }),
+      ]);
+    }
+    const final = okJson(['audit', 'status', '--db', c.db]) as Status & { over: boolean };
+    expect(final.over).toBe(true);
+    for (const k of final.contests) {
+      expect(k.status).toBe('confirmed');
+      expect(k.risk).toBeLessThanOrEqual(0.05);
+    }
+    expect(ok(['verify', '--db', c.db, '--vkey', `${c.key}.pub`])).toMatch(/OK|verified/i);
+
+    const report = path.join(c.dir, 'audit-report.csv');
+    ok(['audit', 'report', '--db', c.db, '--out', report]);
+    const text = readFileSync(report, 'utf8');
+    expect(text).toMatch(/######## ROUNDS ########/);
+    expect(text).toContain('27182818284590452353');
+    const sampledLines = text.split('######## SAMPLED BALLOTS ########')[1]!.trim().split('\n');
+    expect(sampledLines.length - 1).toBe(final.contests[0]!.sampleSize);
+
+    const pdf = path.join(c.dir, 'retrieval.pdf');
+    const csv = path.join(c.dir, 'retrieval.csv');
+    ok(['audit', 'sample', '--db', c.db, '--retrieval', pdf]);
+    ok(['audit', 'sample', '--db', c.db, '--retrieval', csv]);
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe(
+      'Container,Tabulator,Batch,Position,Ballot ID,CVR ID,Imprinted ID,Times drawn',
+    );
+  });
+});
+
+describe('audit escalation', () => {
+  it('goes to a full hand count when the ballots cannot be found', async () => {
+    const c = county(1500, 'audit-2');
+    ok(startArgs(c, 'comparison'));
+    let rounds = 0;
+    let status = okJson(['audit', 'status', '--db', c.db]) as Status & { over: boolean };
+    while (!status.over && rounds < 8) {
+      const s = okJson(['audit', 'sample', '--db', c.db]) as Sample;
+      const ids = new Set(s.ballots.map((b) => b.ballotId));
+      const file = await board(c.db, s, path.join(c.dir, `nf${s.round}.csv`), { notFound: ids });
+      ok(['audit', 'record', '--db', c.db, '--key', c.key, '--file', file]);
+      status = okJson(['audit', 'status', '--db', c.db]) as Status & { over: boolean };
+      rounds++;
+    }
+    expect(status.over).toBe(true);
+    expect(rounds).toBeGreaterThan(1);
+    for (const k of status.contests) {
+      expect(k.status).toBe('full-hand-count');
+      expect(k.risk).toBe(1);
+    }
+    expect(ok(['verify', '--db', c.db, '--vkey', `${c.key}.pub`])).toMatch(/OK|verified/i);
+  });
+});
