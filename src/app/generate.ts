@@ -6,6 +6,7 @@ import { summarizeMarks } from '../core/cvr/votes.js';
 import { votesAllowedOf } from '../core/election/schema.js';
 import { seededRandom } from '../core/random.js';
 import { writeCdfReport } from '../formats/cdf/cdf-json-writer.js';
+import { csvFileWriter } from '../formats/csv/csv-writer.js';
 import { writeClearBallotCsv } from '../formats/clearballot/clearballot-writer.js';
 import { writeDominionExport } from '../formats/dominion/dominion-writer.js';
 import { writeEssWorkbook } from '../formats/ess/ess-writer.js';
@@ -24,6 +25,8 @@ export interface GeneratedElection {
   readonly definition: string;
   readonly cvrFiles: string[];
   readonly truth: string;
+  /** manifest.csv: the ballot manifest (Arlo's CSV) the paper ballots would have. */
+  readonly manifest: string;
   readonly ballots: number;
   /** paper.json: where paper ballots differ from their CVRs (with --paper-errors). */
   readonly paper?: string;
@@ -66,8 +69,13 @@ export async function generateElection(
   const differences: PaperDifference[] = [];
   const paperRandom = seededRandom(`${options.seed}/paper`);
   const rate = options.paperErrorRate ?? 0;
+  const batches = new Map<string, { tabulator: string; batch: string; ballots: number }>();
   function* counted() {
     for (const cvr of synth.cvrs()) {
+      const key = `${cvr.tabulator ?? ''}\u0000${cvr.batch ?? ''}`;
+      const b = batches.get(key) ?? { tabulator: cvr.tabulator ?? '', batch: cvr.batch ?? '', ballots: 0 };
+      b.ballots++;
+      batches.set(key, b);
       for (const cc of cvr.contests) {
         if (rate > 0 && paperRandom() < rate) {
           const variant = paperVariant(contests.get(cc.contest)!, cc, paperRandom);
@@ -141,6 +149,12 @@ export async function generateElection(
     truthFile,
     `${JSON.stringify({ ballots: options.ballots, seed: options.seed, note: 'write-in slots count as one Write-in line; ranked contests: first-choice counts', contests: [...truth.entries()].filter(([id]) => !RANKED_ONLY.includes(options.format) || id === ranked?.id).map(([, t]) => t) }, null, 2)}\n`,
   );
+  // Where the paper ballots are (Arlo's manifest): one box per tabulator, its batches inside.
+  const manifest = path.join(dir, 'manifest.csv');
+  const rows = csvFileWriter(manifest);
+  await rows.write(['Container', 'Tabulator', 'Batch Name', 'Number of Ballots']);
+  for (const b of batches.values()) await rows.write([`Box ${b.tabulator}`, b.tabulator, b.batch, b.ballots]);
+  await rows.close();
   let paper: string | undefined;
   if (rate > 0) {
     paper = path.join(dir, 'paper.json');
@@ -166,6 +180,7 @@ export async function generateElection(
     definition,
     cvrFiles,
     truth: truthFile,
+    manifest,
     ballots: options.ballots,
     ...(paper ? { paper } : {}),
   };

@@ -6,7 +6,7 @@ export function registerGenerateCommand(program: Command): void {
   program
     .command('generate')
     .description(
-      'write a synthetic county election as a vendor would, with election.json and the ground truth (truth.json)',
+      'write a synthetic county election as a vendor would, with election.json, the ground truth (truth.json) and the ballot manifest (manifest.csv)',
     )
     .requiredOption('--ballots <n>', 'number of ballots', (v) => Number.parseInt(v, 10))
     .requiredOption('--out <dir>', 'output folder')
@@ -45,7 +45,7 @@ export function registerGenerateCommand(program: Command): void {
         if (o.json) printJson(r);
         else
           say(
-            `Wrote ${r.ballots} ballots to ${r.cvrFiles.join(', ')}; definition ${r.definition}; truth ${r.truth}${r.paper ? `; paper ${r.paper}` : ''}.`,
+            `Wrote ${r.ballots} ballots to ${r.cvrFiles.join(', ')}; definition ${r.definition}; truth ${r.truth}; manifest ${r.manifest}${r.paper ? `; paper ${r.paper}` : ''}.`,
           );
       },
     );

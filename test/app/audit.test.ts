@@ -1,0 +1,170 @@
+/**
+ * The audit on both store backends: a ballot-polling audit sampled from the manifest, a manifest that does
+ * not reconcile, and verify catching a logged result that does not follow from the readings.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { appendAudit } from '../../src/app/audit/append.js';
+import { recordInterpretations } from '../../src/app/audit/record.js';
+import { auditStatus } from '../../src/app/audit/report.js';
+import { startAudit } from '../../src/app/audit/start.js';
+import { currentRound, requireAudit } from '../../src/app/audit/state.js';
+import { importFiles } from '../../src/app/import-cvrs.js';
+import { loadElectionFile } from '../../src/app/load-election.js';
+import { verifyStore } from '../../src/app/verify-store.js';
+import type { Election } from '../../src/core/election/schema.js';
+import { choicesOf } from '../../src/core/election/schema.js';
+import { Store } from '../../src/store/store.js';
+import { readBallots, writeCsv } from '../support/audit-board.js';
+import { now, smallElection, testKeys } from '../support/fixtures.js';
+import { backends, tempDir } from '../support/stores.js';
+
+for (const backend of backends()) {
+  describe(`audit on ${backend.name}`, () => {
+    async function imported(ballots = 1200) {
+      const election = await smallElection(ballots, 1, `audit-${backend.name}`);
+      const keys = testKeys();
+      const store = await Store.open(await backend.fresh());
+      await loadElectionFile(store, election.definition, readFileSync(election.definition), {
+        signer: keys.signer,
+        now,
+      });
+      await importFiles(store, election.cvrFiles, { format: 'cdf', signer: keys.signer, now });
+      const definition = JSON.parse(readFileSync(election.definition, 'utf8')) as Election;
+      return { election, keys, store, definition };
+    }
+
+    it('polls ballots named from the manifest as Arlo names them, and confirms a clear winner', async () => {
+      const { election, keys, store, definition } = await imported();
+      try {
+        const started = await startAudit(store, {
+          type: 'polling',
+          riskLimit: '0.1',
+          seed: '314159265358979',
+          contests: ['Governor'],
+          manifest: election.manifest,
+          signer: keys.signer,
+          now: now(),
+        });
+        expect(started.differences).toEqual([]);
+        expect(started.start.population).toBe(1200);
+        const audit = await requireAudit(store);
+        expect(audit.log.manifest.length).toBeGreaterThan(1);
+        const { ballots } = await currentRound(store, audit);
+        expect(ballots[0]!.ballotId).toMatch(/^\('[^']+', \d+\)$/);
+        expect(ballots[0]!.container).toMatch(/^Box /);
+        // The board finds each ballot by tabulator, batch and position; its paper reads as the CVR there.
+        const cvrIdAt = new Map<string, string>();
+        for await (const rows of store.entries(0, await store.logSize()))
+          for (const r of rows)
+            if (r.kind === 'cvr') {
+              const cvr = JSON.parse(Buffer.from(r.body).toString()) as {
+                id: string;
+                batch: string;
+                position: number;
+                tabulator: string;
+              };
+              cvrIdAt.set(`${cvr.tabulator}/${cvr.batch}/${cvr.position}`, cvr.id);
+            }
+        const ballotOf = new Map(
+          ballots.map((b) => [cvrIdAt.get(`${b.tabulator}/${b.batch}/${b.position}`)!, b.ballotId]),
+        );
+        const [header, ...rows] = await readBallots(store, definition, [...ballotOf.keys()], ['Governor']);
+        const file = path.join(tempDir(), 'poll.csv');
+        writeCsv(file, [
+          header!,
+          ...rows.map(([cvrId, contest, choices]) => [ballotOf.get(cvrId!)!, contest!, choices!]),
+        ]);
+        await recordInterpretations(store, file, keys.signer, now());
+        const status = await auditStatus(store);
+        expect(status.contests[0]!.status).toBe('confirmed');
+        expect(status.contests[0]!.risk).toBeLessThanOrEqual(0.1);
+        const report = await verifyStore(store, keys.verifier);
+        expect(report.failures).toEqual([]);
+        expect(report.audit?.latest?.contests[0]?.status).toBe('confirmed');
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('refuses a comparison audit on a manifest that does not reconcile, listing the batch', async () => {
+      const { election, keys, store } = await imported(600);
+      try {
+        const lines = readFileSync(election.manifest, 'utf8').trim().split('\n');
+        const cells = lines[1]!.split(',');
+        cells[3] = String(Number(cells[3]) + 1);
+        lines[1] = cells.join(',');
+        const bad = path.join(tempDir(), 'manifest.csv');
+        writeFileSync(bad, `${lines.join('\n')}\n`);
+        const size = await store.logSize();
+        await expect(
+          startAudit(store, {
+            type: 'comparison',
+            riskLimit: '0.05',
+            seed: '1',
+            contests: ['Governor'],
+            manifest: bad,
+            signer: keys.signer,
+            now: now(),
+          }),
+        ).rejects.toThrow(
+          new RegExp(
+            `batch ${cells[2]}: the manifest has ${cells[3]} ballots, the CVRs ${Number(cells[3]) - 1}`,
+          ),
+        );
+        expect(await store.logSize()).toBe(size);
+        expect((await verifyStore(store, keys.verifier)).ok).toBe(true);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('verify refuses a logged result that the readings do not give', async () => {
+      const { keys, store, definition } = await imported(600);
+      try {
+        await startAudit(store, {
+          type: 'comparison',
+          riskLimit: '0.05',
+          seed: '99',
+          contests: ['Governor'],
+          signer: keys.signer,
+          now: now(),
+        });
+        const audit = await requireAudit(store);
+        const { ballots } = await currentRound(store, audit);
+        // Half the round read honestly, then a forged result claiming the contest confirmed.
+        const governor = definition.contests.find((c) => c.title === 'Governor')!;
+        await appendAudit(
+          store,
+          ballots.slice(0, 3).map((b) => ({
+            record: 'interpretation' as const,
+            round: 1,
+            ballot: b.ballotId,
+            cvr: b.cvrEntry!,
+            contests: [{ contest: governor.id, choices: [choicesOf(governor)[0]!.id] }],
+          })),
+          keys.signer,
+          now(),
+        );
+        await appendAudit(
+          store,
+          [
+            {
+              record: 'result',
+              round: 1,
+              contests: [{ contest: governor.id, status: 'confirmed', risk: '0.01', sampleSize: 3 }],
+            },
+          ],
+          keys.signer,
+          now(),
+        );
+        const report = await verifyStore(store, keys.verifier);
+        expect(report.ok).toBe(false);
+        expect(report.failures.join('\n')).toMatch(/round 1: ballot .* is in the sample but not interpreted/);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
