@@ -136,6 +136,91 @@ switch (job) {
     };
     break;
   }
+  case 'audit-risk': {
+    // Issue 5: the risks of a 20-contest comparison audit recomputed after a round of `draws` ballots
+    // (every contest measured on every draw), beside reading back the round's logged interpretations.
+    const { assessRound } = await import('../src/core/audit/replay.js');
+    const { encodeAudit, decodeEntry } = await import('../src/core/entries.js');
+    const draws = Number(args[0] ?? 10_000);
+    const population = 1_000_000;
+    const contests = Array.from({ length: 20 }, (_, k) => ({
+      id: `c${k}`,
+      type: 'candidate' as const,
+      title: `Contest ${k}`,
+      votesAllowed: 1,
+      seats: 1,
+      candidates: ['a', 'b', 'c'].map((x) => ({ id: `c${k}-${x}`, name: `${x} ${k}` })),
+    }));
+    const election = { contests } as unknown as Parameters<typeof assessRound>[0]['election'];
+    const votesFor = (i: number, k: number) =>
+      `c${k}-${'abc'[(i * 7 + k) % 10 < 5 ? 0 : (i + k) % 10 < 8 ? 1 : 2]}`;
+    const interpretations = new Map<string, ReturnType<typeof interpretation>>();
+    function interpretation(i: number) {
+      return {
+        record: 'interpretation' as const,
+        round: 1,
+        ballot: `b${i}`,
+        cvr: i,
+        // One ballot in 500 reads differently on paper in one contest.
+        contests: contests.map((c, k) => ({
+          contest: c.id,
+          choices: [i % 500 === k ? `c${k}-c` : votesFor(i, k)],
+        })),
+      };
+    }
+    const bodies: Uint8Array[] = [];
+    for (let i = 0; i < draws; i++) {
+      const r = interpretation(i);
+      interpretations.set(r.ballot, r);
+      bodies.push(encodeAudit(r));
+    }
+    const r0 = performance.now();
+    for (const b of bodies) decodeEntry(b);
+    const readSeconds = (performance.now() - r0) / 1000;
+    const cvrs = new Map(
+      [...interpretations.keys()].map((id, i) => [
+        id,
+        {
+          jurisdiction: 'j',
+          id,
+          contests: contests.map((c, k) => ({ contest: c.id, marks: [{ choice: votesFor(i, k) }] })),
+        },
+      ]),
+    );
+    const start = {
+      record: 'start' as const,
+      type: 'comparison' as const,
+      riskLimit: '0.05',
+      seed: '1',
+      population,
+      contests: contests.map((c, k) => ({
+        contest: c.id,
+        name: c.title,
+        votes: { [`c${k}-a`]: 500_000, [`c${k}-b`]: 300_000 + k * 5000, [`c${k}-c`]: 200_000 - k * 5000 },
+        winners: [`c${k}-a`],
+        ballots: population,
+      })),
+    };
+    const log = {
+      start,
+      manifest: [],
+      rounds: [{ record: 'round' as const, round: 1, draws, sample: '0'.repeat(64) }],
+      interpretations,
+      results: [],
+    };
+    const sample = [...interpretations.keys()].map((id, i) => ({ id, ticket: `0.${i}`, draw: 1 }));
+    const a0 = performance.now();
+    const result = assessRound({ log, election, cvrOf: (id) => cvrs.get(id) ?? null }, 1, sample);
+    const riskSeconds = (performance.now() - a0) / 1000;
+    detail = {
+      draws,
+      contests: 20,
+      riskSeconds,
+      readSeconds,
+      confirmed: result.contests.filter((c) => c.status === 'confirmed').length,
+    };
+    break;
+  }
   case 'sha256': {
     // A Merkle tree over N leaves built with the tile builder: N leaf hashes + N−1 interior hashes.
     const n = Number(args[0]);

@@ -168,6 +168,12 @@ line(
   `${((sample.drawSeconds as number) / (sample.floorSeconds as number)).toFixed(2)}× (floor ${(sample.floorSeconds as number).toFixed(1)} s on one thread; the draw uses two)`,
 );
 
+const risk = run('audit-risk', process.env.BENCH_AUDIT_DRAWS ?? '10000');
+line(
+  'risk recomputation, 20-contest comparison audit',
+  `${(risk.riskSeconds as number).toFixed(3)} s (target ≤ 1 s) for ${risk.draws} draws, ${risk.confirmed}/20 confirmed; ${((risk.riskSeconds as number) / (risk.readSeconds as number)).toFixed(2)}× decoding the round's ${risk.draws} logged interpretations (${(risk.readSeconds as number).toFixed(3)} s)`,
+);
+
 // 6. Publish and verify
 const bundle = path.join(dataDir, 'bundle');
 rmSync(bundle, { recursive: true, force: true });
