@@ -1,5 +1,5 @@
 /** One set of migrations for both backends; ledger tables refuse UPDATE and DELETE in the database itself. */
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, type RawBuilder, sql } from 'kysely';
 import type { Dialect } from './database.js';
 
 /** Tables that are append-only: the software never rewrites them and the database refuses to. */
@@ -9,6 +9,31 @@ export const appendOnlyTriggerNames = (table: string): string[] => [
   `${table}_no_update`,
   `${table}_no_delete`,
 ];
+
+/** The log's entries table and its lookup index; `fill` runs between the two (a rebuild copies rows in). */
+async function createEntries(
+  db: Kysely<unknown>,
+  dialect: Dialect,
+  kinds: RawBuilder<unknown>,
+  fill?: () => Promise<void>,
+): Promise<void> {
+  await db.schema
+    .createTable('entries')
+    .addColumn('seq', dialect === 'postgres' ? 'bigint' : 'integer', (c) => c.primaryKey())
+    .addColumn('kind', 'text', (c) => c.notNull().check(kinds))
+    .addColumn('jurisdiction', 'text')
+    .addColumn('cvr_id', 'text')
+    .addColumn('import_id', 'integer')
+    .addColumn('body', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+    .execute();
+  await fill?.();
+  await db.schema
+    .createIndex('entries_cvr')
+    .on('entries')
+    .columns(['jurisdiction', 'cvr_id'])
+    .unique()
+    .execute();
+}
 
 function initial(dialect: Dialect): Migration {
   const binary = dialect === 'postgres' ? 'bytea' : 'blob';
@@ -22,21 +47,7 @@ function initial(dialect: Dialect): Migration {
         .addColumn('definition', binary, (c) => c.notNull())
         .addColumn('loaded_at', 'text', (c) => c.notNull())
         .execute();
-      await db.schema
-        .createTable('entries')
-        .addColumn('seq', big, (c) => c.primaryKey())
-        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('cvr', 'event')`))
-        .addColumn('jurisdiction', 'text')
-        .addColumn('cvr_id', 'text')
-        .addColumn('import_id', 'integer')
-        .addColumn('body', binary, (c) => c.notNull())
-        .execute();
-      await db.schema
-        .createIndex('entries_cvr')
-        .on('entries')
-        .columns(['jurisdiction', 'cvr_id'])
-        .unique()
-        .execute();
+      await createEntries(db, dialect, sql`kind in ('cvr', 'event')`);
       await db.schema
         .createTable('imports')
         .addColumn('id', 'integer', (c) => c.primaryKey())
@@ -128,25 +139,12 @@ function auditEntries(dialect: Dialect): Migration {
         await sql.raw(`DROP TRIGGER IF EXISTS ${trigger}`).execute(db);
       await sql`ALTER TABLE entries RENAME TO entries_v1`.execute(db);
       await sql`DROP INDEX IF EXISTS entries_cvr`.execute(db);
-      await db.schema
-        .createTable('entries')
-        .addColumn('seq', 'integer', (c) => c.primaryKey())
-        .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('cvr', 'event', 'audit')`))
-        .addColumn('jurisdiction', 'text')
-        .addColumn('cvr_id', 'text')
-        .addColumn('import_id', 'integer')
-        .addColumn('body', 'blob', (c) => c.notNull())
-        .execute();
-      await sql`INSERT INTO entries SELECT seq, kind, jurisdiction, cvr_id, import_id, body FROM entries_v1 ORDER BY seq`.execute(
-        db,
-      );
-      await sql`DROP TABLE entries_v1`.execute(db);
-      await db.schema
-        .createIndex('entries_cvr')
-        .on('entries')
-        .columns(['jurisdiction', 'cvr_id'])
-        .unique()
-        .execute();
+      await createEntries(db, dialect, sql`kind in ('cvr', 'event', 'audit')`, async () => {
+        await sql`INSERT INTO entries SELECT seq, kind, jurisdiction, cvr_id, import_id, body FROM entries_v1 ORDER BY seq`.execute(
+          db,
+        );
+        await sql`DROP TABLE entries_v1`.execute(db);
+      });
       await createAppendOnlyGuards(db, dialect, 'entries');
     },
   };

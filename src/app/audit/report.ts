@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import type { AuditLog } from '../../core/audit/replay.js';
+import { type AuditLog, awaiting } from '../../core/audit/replay.js';
 import { votesOn } from '../../core/audit/reported.js';
 import { choicesOf } from '../../core/election/schema.js';
 import { csvFileWriter } from '../../formats/csv/csv-writer.js';
@@ -48,9 +48,7 @@ export function statusOf(log: AuditLog, awaitingBallots: number): AuditStatus {
 export async function auditStatus(store: Store): Promise<AuditStatus> {
   const audit = await requireAudit(store);
   const { draws } = await currentRound(store, audit);
-  const open = new Set(draws.map((d) => d.id));
-  for (const id of audit.log.interpretations.keys()) open.delete(id);
-  return statusOf(audit.log, open.size);
+  return statusOf(audit.log, awaiting(audit.log, draws).length);
 }
 
 const RETRIEVAL_HEADER = [
@@ -201,12 +199,7 @@ export async function writeAuditReport(store: Store, file: string): Promise<void
   await row('######## SAMPLED BALLOTS ########');
   const defs = log.start.contests.map((c) => election.contests.find((k) => k.id === c.contest)!);
   await row(
-    'Container',
-    'Tabulator',
-    'Batch',
-    'Position',
-    'Ballot ID',
-    'CVR ID',
+    ...RETRIEVAL_HEADER.slice(0, 6),
     'Round',
     'Times Drawn',
     ...defs.flatMap((d) => [`Audit Result: ${d.title}`, `CVR Result: ${d.title}`, `Discrepancy: ${d.title}`]),
@@ -232,17 +225,7 @@ export async function writeAuditReport(store: Store, file: string): Promise<void
         cvr !== undefined && (paper === undefined || [...cvr].sort().join() !== [...paper].sort().join());
       return [paperText, cvr ? names(cvr) : '', cvr === undefined ? '' : differs ? 'Yes' : 'No'];
     });
-    await row(
-      b.container ?? '',
-      b.tabulator ?? '',
-      b.batch ?? '',
-      b.position ?? '',
-      b.ballotId,
-      b.cvrId ?? '',
-      firstRound.get(b.ballotId)!,
-      b.timesDrawn,
-      ...cells,
-    );
+    await row(...retrievalRow(b).slice(0, 6), firstRound.get(b.ballotId)!, b.timesDrawn, ...cells);
   }
   await out.close();
 }
