@@ -206,6 +206,11 @@ describe('audit (ballot comparison)', () => {
       expect(k.risk).toBeLessThanOrEqual(0.05);
     }
     expect(ok(['verify', '--db', c.db, '--vkey', `${c.key}.pub`])).toMatch(/OK|verified/i);
+    const verified = okJson(['verify', '--db', c.db, '--vkey', `${c.key}.pub`]) as {
+      audit: { type: string; contests: { status: string }[] };
+    };
+    expect(verified.audit.type).toBe('comparison');
+    expect(verified.audit.contests.map((k) => k.status)).toEqual(['confirmed', 'confirmed', 'confirmed']);
 
     const report = path.join(c.dir, 'audit-report.csv');
     ok(['audit', 'report', '--db', c.db, '--out', report]);

@@ -5,7 +5,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { type AuditLog, awaiting } from '../../core/audit/replay.js';
+import { type AuditLog, awaiting, drawsBefore } from '../../core/audit/replay.js';
 import { votesOn } from '../../core/audit/reported.js';
 import { choicesOf } from '../../core/election/schema.js';
 import { csvFileWriter } from '../../formats/csv/csv-writer.js';
@@ -139,7 +139,7 @@ export async function writeAuditReport(store: Store, file: string): Promise<void
   const draws = await drawAudit(log, audit.cvrKeys, total);
   const firstRound = new Map<string, number>();
   for (const [k, r] of log.rounds.entries())
-    for (const d of draws.slice(k === 0 ? 0 : log.rounds[k - 1]!.draws, r.draws))
+    for (const d of draws.slice(drawsBefore(log, k + 1), r.draws))
       if (!firstRound.has(d.id)) firstRound.set(d.id, r.round);
   const ballots = await locateBallots(store, audit, [...firstRound.keys()], draws);
   const out = csvFileWriter(file);

@@ -3,7 +3,7 @@
  * the seed are logged once — with the first round's sample, so the seed is fixed before anyone sees a
  * ballot drawn with it. A second start is refused.
  */
-import { batchKey, manifestTotal, reconcileManifest } from '../../core/audit/population.js';
+import { manifestTotal, reconcileManifest } from '../../core/audit/population.js';
 import type {
   AuditManifestPart,
   AuditStart,
@@ -12,7 +12,6 @@ import type {
   ReportedContest,
 } from '../../core/audit/records.js';
 import { firstRoundDraws, sampleDigest } from '../../core/audit/replay.js';
-import { ReportedTally } from '../../core/audit/reported.js';
 import { utf8 } from '../../core/bytes.js';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { didYouMean } from '../../core/closest.js';
@@ -25,7 +24,7 @@ import { fileSha256 } from '../import-cvrs.js';
 import { parseDefinition } from '../load-election.js';
 import { verifyStore } from '../verify-store.js';
 import { type AuditAppend, appendAudit } from './append.js';
-import { drawAudit, loadAudit } from './state.js';
+import { drawAudit, loadAudit, readCvrKeys } from './state.js';
 
 export interface StartOptions {
   readonly type: AuditType;
@@ -64,16 +63,11 @@ export async function startAudit(store: Store, o: StartOptions): Promise<Started
   if (!stored || !key) throw new Error('the store holds no signed CVRs yet: import them before the audit');
   const election = parseDefinition('stored definition', stored.bytes).election;
 
-  const tally = new ReportedTally(election);
-  const cvrBatches = new Map<string, number>();
-  const report = await verifyStore(store, parseVerifierKey(key.vkey), {
-    onCvr: (cvr) => {
-      tally.add(cvr);
-      const k = batchKey(cvr.tabulator, cvr.batch);
-      cvrBatches.set(k, (cvrBatches.get(k) ?? 0) + 1);
-    },
-  });
-  if (!report.ok) throw new Error(`refusing to audit: the store does not verify: ${report.failures[0]}`);
+  // The verification pass tallies the logged CVRs and counts them per batch: the reported outcome.
+  const report = await verifyStore(store, parseVerifierKey(key.vkey));
+  if (!report.ok || !report.reported || !report.cvrBatches)
+    throw new Error(`refusing to audit: the store does not verify: ${report.failures[0]}`);
+  const { reported: tally, cvrBatches } = report;
 
   if (o.contests.length === 0) throw new Error('name at least one contest to audit (--contest NAME)');
   const contests: ReportedContest[] = [];
@@ -118,9 +112,7 @@ export async function startAudit(store: Store, o: StartOptions): Promise<Started
   };
   const firstRound = firstRoundDraws(start);
   const log = { start, manifest, rounds: [], interpretations: new Map(), results: [] };
-  const cvrKeys: { seq: number; jurisdiction: string; id: string }[] = [];
-  for await (const page of store.cvrKeys()) cvrKeys.push(...page);
-  const draws = await drawAudit(log, cvrKeys, firstRound);
+  const draws = await drawAudit(log, await readCvrKeys(store), firstRound);
   const records: AuditAppend = [
     start,
     ...parts,

@@ -3,7 +3,12 @@
  * each sampled ballot located (CVR, tabulator, batch, position, container) for retrieval.
  */
 
-import { cvrBallotId, manifestBatchNames, manifestLocator } from '../../core/audit/population.js';
+import {
+  cvrBallotId,
+  manifestBatchNames,
+  manifestLocator,
+  qualifiesIds,
+} from '../../core/audit/population.js';
 import type { AuditRecord } from '../../core/audit/records.js';
 import { type AuditLog, drawsBefore, newBallots, readAuditLog } from '../../core/audit/replay.js';
 import { type AuditEvidence, populationIds } from '../../core/audit/verify-audit.js';
@@ -27,9 +32,14 @@ export async function loadAudit(store: Store): Promise<StoredAudit | undefined> 
   const read = readAuditLog(records);
   if (!read.ok) throw new Error(`the logged audit is out of order: ${read.error}`);
   if (!read.value) return undefined;
-  const cvrKeys: StoredAudit['cvrKeys'] = [];
-  for await (const page of store.cvrKeys()) cvrKeys.push(...page);
-  return { log: read.value, records, cvrKeys };
+  return { log: read.value, records, cvrKeys: await readCvrKeys(store) };
+}
+
+/** Every CVR's key in log order: the population of a sample of the CVRs. */
+export async function readCvrKeys(store: Store): Promise<StoredAudit['cvrKeys']> {
+  const keys: StoredAudit['cvrKeys'] = [];
+  for await (const page of store.cvrKeys()) keys.push(...page);
+  return keys;
 }
 
 export const requireAudit = async (store: Store): Promise<StoredAudit> => {
@@ -106,7 +116,7 @@ export async function locateBallots(
       };
     });
   }
-  const qualify = new Set(audit.cvrKeys.map((k) => k.jurisdiction)).size > 1;
+  const qualify = qualifiesIds(audit.cvrKeys);
   const byId = new Map(audit.cvrKeys.map((k) => [cvrBallotId(k, qualify), k.seq]));
   const out: SampledBallot[] = [];
   for (const ballotId of ids) {

@@ -27,13 +27,31 @@ function reportVerification(r: VerificationReport, what: string, json?: boolean)
     checkpoints: r.checkpoints.length,
     electionSha256: r.electionSha256,
     failures: r.failures,
+    ...(r.audit
+      ? {
+          audit: {
+            type: r.audit.type,
+            rounds: r.audit.rounds,
+            contests:
+              r.audit.latest?.contests.map((c) => ({
+                contest: c.contest,
+                status: c.status,
+                risk: Number(c.risk),
+              })) ?? [],
+          },
+        }
+      : {}),
   };
   if (json) printJson(summary);
-  else if (r.ok)
+  else if (r.ok) {
     say(
       `OK: ${what} verified. ${r.size} log entries (${r.cvrs} CVRs, ${r.events.length} events) match ${r.checkpoints.length} signed checkpoint(s) of ${r.origin}; every tile recomputed; every CVR valid against election ${r.electionSha256}.`,
     );
-  else for (const f of r.failures) say(`FAIL: ${f}`);
+    if (summary.audit)
+      say(
+        `Audit (${summary.audit.type}, ${summary.audit.rounds} round(s)) recomputed from its logged samples and readings: ${summary.audit.contests.map((c) => `${c.contest} ${c.status}, risk ${c.risk.toPrecision(4)}`).join('; ') || 'no round completed yet'}.`,
+      );
+  } else for (const f of r.failures) say(`FAIL: ${f}`);
   if (!r.ok)
     throw new CliFailure(`verification failed: ${r.failures.length} problem(s); first: ${r.failures[0]}`);
 }

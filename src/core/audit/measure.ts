@@ -76,10 +76,8 @@ function measureComparison(
 }
 
 /** Ballots in all to confirm if no further discrepancy turns up (the sample size the super-simple formula gives). */
-const comparisonSampleSize = (riskLimit: number, margin: number, d: Discrepancies) => {
-  const n = superSimpleSampleSize(riskLimit, margin, DEFAULT_GAMMA, d);
-  return Number.isFinite(n) && n > 0 ? n : Number.POSITIVE_INFINITY;
-};
+const comparisonSampleSize = (riskLimit: number, margin: number, d: Discrepancies) =>
+  Math.max(1, superSimpleSampleSize(riskLimit, margin, DEFAULT_GAMMA, d));
 
 function measurePolling(
   c: ReportedContest,

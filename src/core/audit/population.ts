@@ -10,6 +10,10 @@ import type { ManifestBatchRecord } from './records.js';
 export const cvrBallotId = (cvr: Pick<Cvr, 'jurisdiction' | 'id'>, qualify: boolean): string =>
   qualify ? `${cvr.jurisdiction}/${cvr.id}` : cvr.id;
 
+/** Whether CVR ids must be qualified by their jurisdiction: the log holds more than one. */
+export const qualifiesIds = (keys: readonly Pick<Cvr, 'jurisdiction'>[]): boolean =>
+  new Set(keys.map((k) => k.jurisdiction)).size > 1;
+
 /** Where the batch of a CVR or a manifest row is: tabulator and batch name. */
 export const batchKey = (tabulator: string | undefined, batch: string | undefined) =>
   `${tabulator ?? ''}\u0000${batch ?? ''}`;

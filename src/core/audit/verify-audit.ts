@@ -7,7 +7,13 @@ import type { Cvr } from '../cvr/model.js';
 import { choicesOf, type Election } from '../election/schema.js';
 import type { Sha256 } from '../hash.js';
 import { type Draw, drawSample } from '../rla/sampler.js';
-import { cvrBallotId, manifestBallotIds, manifestTotal, reconcileManifest } from './population.js';
+import {
+  cvrBallotId,
+  manifestBallotIds,
+  manifestTotal,
+  qualifiesIds,
+  reconcileManifest,
+} from './population.js';
 import type { AuditRecord, AuditResult } from './records.js';
 import {
   type AuditLog,
@@ -42,7 +48,7 @@ export interface AuditSummary {
 /** The ids an audit samples from, in order. */
 export function populationIds(log: AuditLog, cvrKeys: AuditEvidence['cvrKeys']): Iterable<string> {
   if (log.start.type === 'polling' && log.manifest.length > 0) return manifestBallotIds(log.manifest);
-  const qualify = new Set(cvrKeys.map((k) => k.jurisdiction)).size > 1;
+  const qualify = qualifiesIds(cvrKeys);
   return cvrKeys.map((k) => cvrBallotId(k, qualify));
 }
 
@@ -82,7 +88,7 @@ export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[
       hash: e.sha256,
     });
   const cvrs = new Map<string, Cvr | null>();
-  const qualify = new Set(e.cvrKeys.map((k) => k.jurisdiction)).size > 1;
+  const qualify = qualifiesIds(e.cvrKeys);
   for (const i of log.interpretations.values()) {
     if (start.type !== 'comparison') continue;
     if (i.cvr === undefined) {

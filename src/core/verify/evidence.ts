@@ -57,6 +57,10 @@ export interface VerificationReport {
   readonly electionId?: string;
   /** The risk-limiting audit recorded in the log, recomputed; absent when there is none. */
   readonly audit?: AuditSummary;
+  /** Votes per choice id of the logged CVRs (what an audit starts from); absent without a valid definition. */
+  readonly reported?: ReportedTally;
+  /** Logged CVRs per batch key (tabulator, batch), for reconciling a ballot manifest. */
+  readonly cvrBatches?: ReadonlyMap<string, number>;
 }
 
 const MAX_LISTED = 25;
@@ -279,6 +283,8 @@ export async function verifyEvidence(
 
   return report({
     audit,
+    reported,
+    cvrBatches,
     origin: latest.origin,
     size,
     cvrs,

@@ -2,20 +2,11 @@
  * Arlo's ballot manifest CSV: `Batch Name, Number of Ballots`, optionally `Container`, `Tabulator`,
  * `CVR`. It says where every paper ballot is, so a sample can name each one by batch and position.
  */
-import { z } from 'zod';
+import type { ManifestBatchRecord } from '../../core/audit/records.js';
 import { csvRows } from '../csv/csv-rows.js';
 import { InputError } from '../errors.js';
 
-export const ManifestBatchSchema = z
-  .object({
-    batch: z.string().min(1),
-    ballots: z.number().int().min(0),
-    container: z.string().optional(),
-    tabulator: z.string().optional(),
-    cvr: z.string().optional(),
-  })
-  .strict();
-export type ManifestBatch = z.infer<typeof ManifestBatchSchema>;
+export type ManifestBatch = ManifestBatchRecord;
 
 const COLUMNS = {
   batch: 'batch name',
