@@ -7,6 +7,7 @@
 import { toHex, utf8 } from '../bytes.js';
 import { compareText } from '../compare.js';
 import { type Sha256, portableSha256 as sha256 } from '../hash.js';
+import { MaxHeap } from '../max-heap.js';
 
 /** `0.` + the decimal digits of SHA-256(text), zero-padded to 64 digits, reversed. */
 export const uniform = (text: string, hash: Sha256 = sha256): string => ticketOf(hash(utf8(text)));
@@ -100,7 +101,7 @@ export function firstTicketCandidates(
   const hashedSeed = seedHash(seed, hash);
   // A bounded max-heap; most ids are turned away on the ticket prefix alone, so the full decimal
   // ticket is computed for few of them.
-  const heap = new TicketHeap<Candidate>((a, b) => a.prefix - b.prefix || byTicket(a, b));
+  const heap = new MaxHeap<Candidate>((a, b) => a.prefix - b.prefix || byTicket(a, b));
   const seen = options.checkUnique === false ? undefined : new Set<string>();
   for (const id of ids) {
     if (seen?.has(id)) throw new Error(`id ${JSON.stringify(id)} appears twice`);
@@ -124,7 +125,7 @@ export function drawFromCandidates(candidates: readonly Candidate[], options: Sa
   if (!options.withReplacement)
     return first.map((c) => ({ id: c.id, ticket: truncateTicket(c.ticket, digits), draw: 1 }));
   // With replacement: a min-order over every candidate's current ticket; a drawn id comes back with its next one.
-  const queue = new TicketHeap<Draw>((a, b) => -byTicket(a, b));
+  const queue = new MaxHeap<Draw>((a, b) => -byTicket(a, b));
   for (const c of first) queue.push({ id: c.id, ticket: c.ticket, draw: 1 });
   const out: Draw[] = [];
   while (out.length < options.count && queue.size > 0) {
@@ -138,50 +139,6 @@ export function drawFromCandidates(candidates: readonly Candidate[], options: Sa
 /** The first `count` draws of ids by ticket, smallest first. */
 export const drawSample = (seed: string, ids: Iterable<string>, options: SampleOptions): Draw[] =>
   drawFromCandidates(firstTicketCandidates(seed, ids, options), options);
-
-/** A binary heap with the greatest item (by `cmp`) on top. */
-class TicketHeap<T> {
-  private readonly items: T[] = [];
-  constructor(private readonly cmp: (a: T, b: T) => number) {}
-  get size() {
-    return this.items.length;
-  }
-  peek(): T | undefined {
-    return this.items[0];
-  }
-  push(item: T): void {
-    const a = this.items;
-    a.push(item);
-    for (let i = a.length - 1; i > 0; ) {
-      const parent = (i - 1) >> 1;
-      if (this.cmp(a[i]!, a[parent]!) <= 0) break;
-      [a[i], a[parent]] = [a[parent]!, a[i]!];
-      i = parent;
-    }
-  }
-  popMax(): T | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last !== undefined) {
-      a[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.cmp(a[l]!, a[m]!) > 0) m = l;
-        if (r < a.length && this.cmp(a[r]!, a[m]!) > 0) m = r;
-        if (m === i) break;
-        [a[i], a[m]] = [a[m]!, a[i]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-  drain(): T[] {
-    return this.items.splice(0);
-  }
-}
 
 /** Python's repr of a str, as Arlo spells ballot names: `('pct 2', 3)`. */
 export function pythonStrRepr(s: string): string {
