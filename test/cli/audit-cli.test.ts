@@ -49,18 +49,24 @@ async function board(
   file: string,
   options: Parameters<typeof readBallots>[4] = {},
   ids = sample.ballots.map((b) => b.ballotId),
+  contests = CONTESTS,
 ) {
   const store = await Store.open({ sqlitePath: db });
   try {
     const election = JSON.parse(Buffer.from((await store.election())!.bytes).toString()) as Election;
-    writeCsv(file, await readBallots(store, election, ids, CONTESTS, options));
+    writeCsv(file, await readBallots(store, election, ids, contests, options));
   } finally {
     await store.close();
   }
   return file;
 }
 
-const startArgs = (c: { db: string; key: string }, type: string, seed = '27182818284590452353') => [
+const startArgs = (
+  c: { db: string; key: string },
+  type: string,
+  seed = '27182818284590452353',
+  contests = CONTESTS,
+) => [
   'audit',
   'start',
   '--db',
@@ -73,7 +79,7 @@ const startArgs = (c: { db: string; key: string }, type: string, seed = '2718281
   '0.05',
   '--seed',
   seed,
-  ...CONTESTS.flatMap((n) => ['--contest', n]),
+  ...contests.flatMap((n) => ['--contest', n]),
 ];
 
 describe('audit (ballot comparison)', () => {
@@ -252,5 +258,50 @@ describe('audit escalation', () => {
       expect(k.risk).toBe(1);
     }
     expect(ok(['verify', '--db', c.db, '--vkey', `${c.key}.pub`])).toMatch(/OK|verified/i);
+  });
+});
+
+describe('audit of an IRV contest (RAIRE)', () => {
+  it('audits the assertions that confirm the IRV winner, round by round, and verify recomputes them', async () => {
+    const c = county(3000, 'audit-irv', 0.002);
+    const contests = ['Mayor of Riverside'];
+    const started = ok(startArgs(c, 'comparison', '8675309', contests));
+    expect(started).toMatch(/Mayor of Riverside is IRV: \d+ RAIRE assertions/);
+    let status = okJson(['audit', 'status', '--db', c.db]) as Status & {
+      over: boolean;
+      contests: { assertions?: number }[];
+    };
+    expect(status.contests[0]!.assertions).toBeGreaterThan(0);
+    const differences = paperDifferences(path.join(c.gen, 'paper.json'));
+    for (let guard = 0; guard < 6 && !status.over; guard++) {
+      const s = okJson(['audit', 'sample', '--db', c.db]) as Sample;
+      const ids = s.ballots.map((b) => b.ballotId);
+      const file = await board(
+        c.db,
+        s,
+        path.join(c.dir, `irv${s.round}.csv`),
+        { differences },
+        ids,
+        contests,
+      );
+      ok(['audit', 'record', '--db', c.db, '--key', c.key, '--file', file]);
+      status = okJson(['audit', 'status', '--db', c.db]) as typeof status;
+    }
+    expect(status.over).toBe(true);
+    expect(status.contests[0]).toMatchObject({ name: 'Mayor of Riverside', status: 'confirmed' });
+    expect(status.contests[0]!.risk).toBeLessThanOrEqual(0.05);
+    const verified = okJson(['verify', '--db', c.db, '--vkey', `${c.key}.pub`]) as {
+      audit: { contests: { contest: string; status: string }[] };
+    };
+    expect(verified.audit.contests).toMatchObject([{ status: 'confirmed' }]);
+
+    const report = path.join(c.dir, 'irv-report.csv');
+    ok(['audit', 'report', '--db', c.db, '--out', report]);
+    const text = readFileSync(report, 'utf8');
+    const assertions = text.split('######## ASSERTIONS (RAIRE) ########')[1]!.split('########')[0]!;
+    expect(assertions.trim().split('\n').length - 1).toBe(status.contests[0]!.assertions);
+    expect(assertions).toMatch(/is never eliminated before|is not eliminated next when/);
+    // Rankings are reported in rank order.
+    expect(text).toMatch(/first preferences: /);
   });
 });

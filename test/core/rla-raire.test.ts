@@ -3,6 +3,10 @@
  * Developers), Example 10 / chapter 6, with difficulty = 1 / diluted margin, as raire-rs and raire-java test it.
  */
 import { describe, expect, it } from 'vitest';
+import { measureContest, type Observation, pairDifficulty } from '../../src/core/audit/measure.js';
+import type { ReportedContest } from '../../src/core/audit/records.js';
+import { ReportedTally, rankingOf } from '../../src/core/audit/reported.js';
+import type { Election, RankedContest } from '../../src/core/election/schema.js';
 import { seededRandom } from '../../src/core/random.js';
 import {
   type Assertion,
@@ -189,5 +193,142 @@ describe('RAIRE, against brute force', () => {
       checked++;
     }
     expect(checked).toBeGreaterThan(20);
+  });
+});
+
+describe('auditing RAIRE assertions, by simulation (ballot comparison, as the audit workflow plans rounds)', () => {
+  const alpha = 0.05;
+  /** The Guide's 13,500 CVRs (C wins), and paper on which `flipped` of the CBA ballots read A, D (A wins). */
+  const election = (flipped: number) => {
+    const cvrs: string[][] = [];
+    for (const [ranking, n] of guideExample10().rankings())
+      for (let i = 0; i < n; i++) cvrs.push([...ranking]);
+    const paper = cvrs.map((r, i) => (i < flipped && r.join() === 'C,B,A' ? ['A', 'D'] : r));
+    const t = new RankingTally();
+    for (const r of cvrs) t.add(r);
+    const found = raire(t, candidates, 'C', pairDifficulty('comparison', alpha, t.ballots));
+    if (!found.ok) throw new Error(found.error);
+    const contest: ReportedContest = {
+      contest: 'mayor',
+      name: 'Mayor',
+      votes: Object.fromEntries(t.restricted(candidates)),
+      winners: ['C'],
+      ballots: t.ballots,
+      assertions: found.value.assertions.map((a) => ({ ...a, remaining: a.remaining && [...a.remaining] })),
+    };
+    return { cvrs, paper, contest };
+  };
+
+  /** One audit: rounds drawn without replacement until confirmed or a full hand count. */
+  function audit(e: ReturnType<typeof election>, rand: () => number): { confirmed: boolean; drawn: number } {
+    const order = e.cvrs.map((_, i) => i);
+    const sample: Observation[] = [];
+    let target = measureContest('comparison', e.contest, e.cvrs.length, alpha, []).needed;
+    for (;;) {
+      while (sample.length < target) {
+        const k = sample.length + Math.floor(rand() * (order.length - sample.length));
+        [order[sample.length], order[k]] = [order[k]!, order[sample.length]!];
+        const i = order[sample.length]!;
+        sample.push({ cvr: e.cvrs[i]!, paper: e.paper[i]! });
+      }
+      const m = measureContest('comparison', e.contest, e.cvrs.length, alpha, sample);
+      if (m.risk <= alpha) return { confirmed: true, drawn: sample.length };
+      if (!Number.isFinite(m.needed) || m.needed >= e.cvrs.length)
+        return { confirmed: false, drawn: sample.length };
+      target = Math.max(sample.length + 1, m.needed);
+    }
+  }
+
+  it('confirms a correct outcome in one round of the planned size', () => {
+    const e = election(0);
+    const planned = measureContest('comparison', e.contest, e.cvrs.length, alpha, []).needed;
+    // Difficulty 27 (margin 500 of 13,500): the super-simple size for μ = 1/27.
+    expect(planned).toBe(Math.ceil(-2 * 1.03905 * Math.log(alpha) * 27 - 1e-9));
+    expect(audit(e, seededRandom('raire-clean'))).toEqual({ confirmed: true, drawn: planned });
+  });
+
+  it('confirms an outcome the paper contradicts at most α of the time', () => {
+    const e = election(300);
+    const paper = new RankingTally();
+    for (const r of e.paper) paper.add(r);
+    const truth = irvElimination(paper, candidates);
+    expect(truth.ok && truth.value.at(-1)).toBe('A');
+    const rand = seededRandom('raire-risk');
+    const trials = 300;
+    let confirmed = 0;
+    for (let t = 0; t < trials; t++) if (audit(e, rand).confirmed) confirmed++;
+    expect(confirmed / trials).toBeLessThan(alpha + 4 * Math.sqrt((alpha * (1 - alpha)) / trials));
+  });
+});
+
+describe('IRV contests as the audit reads them', () => {
+  const mayor = (rules?: RankedContest['rules'], seats = 1): RankedContest => ({
+    id: 'mayor',
+    title: 'Mayor',
+    type: 'ranked',
+    seats,
+    maxRankings: 4,
+    candidates: ['A', 'B', 'C', 'D'].map((id) => ({ id, name: `Candidate ${id}` })),
+    ...(rules ? { rules } : {}),
+  });
+  const marks = (...ranks: [string, number][]) => ranks.map(([choice, rank]) => ({ choice, rank }));
+
+  it('reads rankings by rank: repeats skipped, an overvote exhausts unless the rules skip it, skipped ranks within the limit', () => {
+    expect(rankingOf(mayor(), { marks: marks(['B', 2], ['A', 1], ['B', 3], ['C', 4]) })).toEqual([
+      'A',
+      'B',
+      'C',
+    ]);
+    expect(rankingOf(mayor(), { marks: marks(['A', 1], ['C', 3]), overvotedRanks: [2] })).toEqual(['A']);
+    expect(rankingOf(mayor(), { marks: marks(['A', 1], ['B', 2], ['C', 2], ['D', 3]) })).toEqual(['A']);
+    expect(
+      rankingOf(mayor({ overvoteRule: 'alwaysSkipToNextRank' }), {
+        marks: marks(['A', 1], ['B', 2], ['C', 2], ['D', 3]),
+      }),
+    ).toEqual(['A', 'D']);
+    expect(rankingOf(mayor(), { marks: marks(['A', 1], ['D', 4]) })).toEqual(['A', 'D']);
+    expect(rankingOf(mayor({ maxSkippedRanksAllowed: '1' }), { marks: marks(['A', 1], ['D', 4]) })).toEqual([
+      'A',
+    ]);
+  });
+
+  const election = (contest: RankedContest): Election =>
+    ({ title: 'E', date: '2026-11-03', contests: [contest] }) as unknown as Election;
+  const cast = (tally: ReportedTally, ranking: string[], n: number) => {
+    for (let i = 0; i < n; i++)
+      tally.add({
+        contests: [{ contest: 'mayor', marks: ranking.map((choice, r) => ({ choice, rank: r + 1 })) }],
+      });
+  };
+  const plan = { type: 'comparison', riskLimit: 0.05 } as const;
+
+  it('reports the IRV winner with first preferences and the assertions that confirm it', () => {
+    const tally = new ReportedTally(election(mayor()));
+    cast(tally, ['C', 'B', 'A'], 50);
+    cast(tally, ['B', 'C', 'D'], 10);
+    cast(tally, ['D', 'A'], 15);
+    cast(tally, ['A', 'D'], 40);
+    cast(tally, ['D'], 20);
+    const r = tally.report(mayor(), plan);
+    if (!r.ok) throw new Error(r.error);
+    expect(r.value).toMatchObject({ winners: ['C'], ballots: 135, votes: { A: 40, B: 10, C: 50, D: 35 } });
+    const assertions = r.value.assertions!;
+    expect(Math.max(...assertions.map((a) => 135 / (a.winnerVotes - a.loserVotes)))).toBeCloseTo(27, 9);
+    expect(unruledOrder(assertions, ['A', 'B', 'C', 'D'], 'C')).toEqual({ ok: true, value: undefined });
+  });
+
+  it('refuses what RAIRE cannot audit, saying why', () => {
+    const tie = new ReportedTally(election(mayor()));
+    cast(tie, ['A'], 10);
+    cast(tie, ['B'], 5);
+    cast(tie, ['C', 'B'], 5);
+    const r = tie.report(mayor(), plan);
+    expect(r.ok === false && r.error).toMatch(
+      /tie for elimination between Candidate B and Candidate C \(5 votes each\)/,
+    );
+    const stv = new ReportedTally(election(mayor(undefined, 2)));
+    cast(stv, ['A'], 10);
+    const s = stv.report(mayor(undefined, 2), plan);
+    expect(s.ok === false && s.error).toMatch(/elects 2 by ranked choice: RAIRE audits single-winner IRV/);
   });
 });

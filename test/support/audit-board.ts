@@ -4,6 +4,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { stringify } from 'csv-stringify/sync';
+import { NOT_ON_BALLOT } from '../../src/app/audit/record.js';
+import { rankingOf } from '../../src/core/audit/reported.js';
 import type { Election } from '../../src/core/election/schema.js';
 import { choicesOf } from '../../src/core/election/schema.js';
 import { decodeEntry } from '../../src/core/entries.js';
@@ -12,7 +14,7 @@ import type { Store } from '../../src/store/store.js';
 interface PaperDifference {
   ballot: string;
   contest: string;
-  paper: { choice: string }[];
+  paper: { choice: string; rank?: number }[];
 }
 
 export function paperDifferences(paperFile: string): Map<string, PaperDifference> {
@@ -41,9 +43,17 @@ export async function readBallots(
       const def = election.contests.find((c) => c.title === title)!;
       const cc = cvr.contests.find((c) => c.contest === def.id);
       const diff = options.differences?.get(`${id}\u0000${def.id}`);
+      if (!cc && !diff) {
+        rows.push([id, title, NOT_ON_BALLOT]);
+        continue;
+      }
+      // A ranked contest is read as IRV reads it: in rank order, up to an overvoted rank.
       const marks = diff ? diff.paper : (cc?.marks ?? []);
-      if (!cc && !diff) continue;
-      const names = marks.map((m) => choicesOf(def).find((c) => c.id === m.choice)!.name);
+      const ids =
+        def.type === 'ranked'
+          ? rankingOf(def, diff ? { marks: diff.paper } : cc)
+          : marks.map((m) => m.choice);
+      const names = ids.map((id) => choicesOf(def).find((c) => c.id === id)!.name);
       rows.push([id, title, names.join(';')]);
     }
   }

@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { type AuditLog, awaiting, drawsBefore } from '../../core/audit/replay.js';
-import { votesOn } from '../../core/audit/reported.js';
+import { paperReadingOf, readingOf, sameReading } from '../../core/audit/reported.js';
 import { choicesOf } from '../../core/election/schema.js';
 import { csvFileWriter } from '../../formats/csv/csv-writer.js';
 import type { Store } from '../../store/store.js';
@@ -18,7 +18,14 @@ export interface AuditStatus {
   readonly type: string;
   readonly riskLimit: number;
   readonly seed: string;
-  readonly contests: { name: string; status: string; risk: number; sampleSize: number }[];
+  readonly contests: {
+    name: string;
+    status: string;
+    risk: number;
+    sampleSize: number;
+    /** IRV contests: the RAIRE assertions the audit tests. */
+    assertions?: number;
+  }[];
   /** Ballots of the current round not yet recorded. */
   readonly awaiting: number;
   readonly over: boolean;
@@ -38,6 +45,7 @@ export function statusOf(log: AuditLog, awaitingBallots: number): AuditStatus {
         status: o?.status ?? 'in-progress',
         risk: o ? Number(o.risk) : 1,
         sampleSize: o?.sampleSize ?? 0,
+        ...(c.assertions ? { assertions: c.assertions.length } : {}),
       };
     }),
     awaiting: awaitingBallots,
@@ -158,10 +166,32 @@ export async function writeAuditReport(store: Store, file: string): Promise<void
       c.winners.map(name).join('; '),
       def.type === 'candidate' ? def.votesAllowed : 1,
       c.ballots,
-      Object.entries(c.votes)
-        .map(([id, v]) => `${name(id)}: ${v}`)
-        .join('; '),
+      (c.assertions ? 'first preferences: ' : '') +
+        Object.entries(c.votes)
+          .map(([id, v]) => `${name(id)}: ${v}`)
+          .join('; '),
     );
+  }
+  const irv = log.start.contests.filter((c) => c.assertions);
+  if (irv.length > 0) {
+    await row('');
+    await row('######## ASSERTIONS (RAIRE) ########');
+    await row('Contest Name', 'Assertion', 'Meaning', 'Winner Votes', 'Loser Votes', 'Diluted Margin');
+    for (const c of irv) {
+      const def = election.contests.find((k) => k.id === c.contest)!;
+      const name = (id: string) => choicesOf(def).find((ch) => ch.id === id)?.name ?? id;
+      for (const a of c.assertions!)
+        await row(
+          c.name,
+          a.kind,
+          a.kind === 'NEB'
+            ? `${name(a.winner)} is never eliminated before ${name(a.loser)}`
+            : `${name(a.winner)} is not eliminated next when ${a.remaining!.map(name).join(', ')} remain (${name(a.loser)} has fewer votes)`,
+          a.winnerVotes,
+          a.loserVotes,
+          (a.winnerVotes - a.loserVotes) / log.start.population,
+        );
+    }
   }
   await row('');
   await row('######## AUDIT SETTINGS ########');
@@ -210,19 +240,16 @@ export async function writeAuditReport(store: Store, file: string): Promise<void
       const names = (ids: readonly string[]) =>
         ids.map((id) => choicesOf(d).find((ch) => ch.id === id)?.name ?? id).join('; ') || 'BLANK';
       const cvr = b.cvr
-        ? votesOn(
+        ? readingOf(
             d,
             b.cvr.contests.find((c) => c.contest === d.id),
           )
         : undefined;
       if (!i) return ['NOT YET AUDITED', cvr ? names(cvr) : '', ''];
       const read = i.contests.find((c) => c.contest === d.id);
-      const paper = i.notFound
-        ? undefined
-        : votesOn(d, read ? { marks: read.choices.map((choice) => ({ choice })) } : undefined);
+      const paper = i.notFound ? undefined : paperReadingOf(d, read);
       const paperText = i.notFound ? 'BALLOT NOT FOUND' : read ? names(paper!) : 'CONTEST NOT ON BALLOT';
-      const differs =
-        cvr !== undefined && (paper === undefined || [...cvr].sort().join() !== [...paper].sort().join());
+      const differs = cvr !== undefined && (paper === undefined || !sameReading(d, cvr, paper));
       return [paperText, cvr ? names(cvr) : '', cvr === undefined ? '' : differs ? 'Yes' : 'No'];
     });
     await row(...retrievalRow(b).slice(0, 6), firstRound.get(b.ballotId)!, b.timesDrawn, ...cells);

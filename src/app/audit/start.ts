@@ -81,7 +81,7 @@ export async function startAudit(store: Store, o: StartOptions): Promise<Started
         )}`,
       );
     if (contests.some((c) => c.contest === def.id)) throw new Error(`contest ${def.title} is named twice`);
-    const reported = tally.report(def);
+    const reported = tally.report(def, { type: o.type, riskLimit: Number(riskLimit) });
     if (!reported.ok) throw new Error(reported.error);
     contests.push(reported.value);
   }

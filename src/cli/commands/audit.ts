@@ -70,7 +70,13 @@ export function registerAuditCommands(program: Command): void {
         if (o.json) printJson(out);
         else
           say(
-            `Audit started (${out.type}, risk limit ${out.riskLimit}, seed ${out.seed}): round 1 draws ${out.sampleSize} of ${out.population} ballots for ${out.contests.join(', ')}.`,
+            `Audit started (${out.type}, risk limit ${out.riskLimit}, seed ${out.seed}): round 1 draws ${out.sampleSize} of ${out.population} ballots for ${out.contests.join(', ')}.${started.start.contests
+              .filter((c) => c.assertions)
+              .map(
+                (c) =>
+                  `\n${c.name} is IRV: ${c.assertions!.length} RAIRE assertions confirm its winner (see audit report).`,
+              )
+              .join('')}`,
           );
       },
     );
@@ -135,7 +141,9 @@ export function registerAuditCommands(program: Command): void {
           `Round ${s.round} (${s.type}, risk limit ${s.riskLimit})${s.over ? ': the audit is over' : `: ${s.awaiting} ballots to record`}.`,
         );
         for (const c of s.contests)
-          say(`  ${c.name}: ${c.status}, risk ${c.risk.toPrecision(4)}, ${c.sampleSize} ballots`);
+          say(
+            `  ${c.name}: ${c.status}, risk ${c.risk.toPrecision(4)}, ${c.sampleSize} ballots${c.assertions ? ` (IRV: ${c.assertions} RAIRE assertions)` : ''}`,
+          );
       }
     });
 

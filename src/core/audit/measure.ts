@@ -1,18 +1,20 @@
 /**
  * The risk of one contest from the sample so far, and the sample it would take to finish. Every reported
- * winner–loser pair is an assertion; a contest is confirmed when every pair's risk is within the limit.
+ * winner–loser pair is an assertion — in an IRV contest, every RAIRE assertion — and a contest is
+ * confirmed when every one's risk is within the limit.
  * - comparison: Kaplan–Markov with super-simple discrepancies (Stark 2010) per pair, diluted by the
  *   ballots the sample is drawn from; a missing CVR counts as a vote for the winner, a ballot not found
  *   on paper as a vote for the loser (the worst case both ways).
  * - polling: BRAVO per pair (Lindeman, Stark & Yates 2012); a ballot not found counts for the loser.
  */
-import { bravoLogT, bravoPairs, bravoSampleSizeForProbability } from '../rla/bravo.js';
+import { type BravoPair, bravoLogT, bravoPairAsn, bravoSampleSizeForProbability } from '../rla/bravo.js';
 import {
   DEFAULT_GAMMA,
   type Discrepancies,
   superSimplePValue,
   superSimpleSampleSize,
 } from '../rla/comparison.js';
+import { assertionVotes, type Difficulty } from '../rla/raire.js';
 import type { AuditType, ReportedContest } from './records.js';
 
 /** One draw of the sample, as far as one contest is concerned. */
@@ -47,6 +49,53 @@ export function measureContest(
 const losersOf = (c: ReportedContest) => Object.keys(c.votes).filter((id) => !c.winners.includes(id));
 const has = (votes: readonly string[], id: string) => (votes.includes(id) ? 1 : 0);
 
+/**
+ * One comparison the audit tests: the ballots that count for its winner against those for its loser —
+ * a reported winner–loser pair, or a RAIRE assertion of an IRV contest.
+ */
+interface Pair {
+  readonly winner: string;
+  readonly loser: string;
+  readonly winnerVotes: number;
+  readonly loserVotes: number;
+  /** What one ballot (its votes, or its ranking in an IRV contest) gives [the winner, the loser]. */
+  readonly read: (ballot: readonly string[]) => [number, number];
+}
+
+function pairsOf(c: ReportedContest): Pair[] {
+  if (c.assertions) return c.assertions.map((a) => ({ ...a, read: (ballot) => assertionVotes(a, ballot) }));
+  return c.winners.flatMap((w) =>
+    losersOf(c).map((l) => ({
+      winner: w,
+      loser: l,
+      winnerVotes: c.votes[w] ?? 0,
+      loserVotes: c.votes[l] ?? 0,
+      read: (ballot: readonly string[]): [number, number] => [has(ballot, w), has(ballot, l)],
+    })),
+  );
+}
+
+const bravoPairOf = (p: Omit<Pair, 'read'>, population: number): BravoPair => ({
+  winner: p.winner,
+  loser: p.loser,
+  s: p.winnerVotes / (p.winnerVotes + p.loserVotes),
+  pWinner: p.winnerVotes / population,
+  pLoser: p.loserVotes / population,
+});
+
+/**
+ * How hard one pair is to audit, which RAIRE minimises over its assertions: 1/diluted margin for
+ * comparison audits (the sample grows with it), BRAVO's expected sample size for polling.
+ */
+export const pairDifficulty =
+  (type: AuditType, riskLimit: number, ballots: number): Difficulty =>
+  (winnerVotes, loserVotes) =>
+    !(winnerVotes > loserVotes)
+      ? Number.POSITIVE_INFINITY
+      : type === 'comparison'
+        ? ballots / (winnerVotes - loserVotes)
+        : bravoPairAsn(bravoPairOf({ winner: 'w', loser: 'l', winnerVotes, loserVotes }, ballots), riskLimit);
+
 function measureComparison(
   c: ReportedContest,
   population: number,
@@ -55,25 +104,26 @@ function measureComparison(
 ): Measurement {
   let risk = 0;
   let needed = 0;
-  for (const w of c.winners)
-    for (const l of losersOf(c)) {
-      const margin = ((c.votes[w] ?? 0) - (c.votes[l] ?? 0)) / population;
-      if (!(margin > 0)) return { risk: 1, needed: Number.POSITIVE_INFINITY };
-      const d = { o1: 0, o2: 0, u1: 0, u2: 0 };
-      for (const o of sample) {
-        const reported = o.cvr ? has(o.cvr, w) - has(o.cvr, l) : 1;
-        const actual = o.paper ? has(o.paper, w) - has(o.paper, l) : -1;
-        const over = reported - actual;
-        if (over === 1) d.o1++;
-        else if (over === 2) d.o2++;
-        else if (over === -1) d.u1++;
-        else if (over === -2) d.u2++;
-      }
-      risk = Math.max(risk, superSimplePValue(sample.length, margin, DEFAULT_GAMMA, d));
-      needed = Math.max(needed, comparisonSampleSize(riskLimit, margin, d));
+  for (const p of pairsOf(c)) {
+    const margin = (p.winnerVotes - p.loserVotes) / population;
+    if (!(margin > 0)) return { risk: 1, needed: Number.POSITIVE_INFINITY };
+    const d = { o1: 0, o2: 0, u1: 0, u2: 0 };
+    for (const o of sample) {
+      const reported = o.cvr ? difference(p.read(o.cvr)) : 1;
+      const actual = o.paper ? difference(p.read(o.paper)) : -1;
+      const over = reported - actual;
+      if (over === 1) d.o1++;
+      else if (over === 2) d.o2++;
+      else if (over === -1) d.u1++;
+      else if (over === -2) d.u2++;
     }
+    risk = Math.max(risk, superSimplePValue(sample.length, margin, DEFAULT_GAMMA, d));
+    needed = Math.max(needed, comparisonSampleSize(riskLimit, margin, d));
+  }
   return { risk, needed };
 }
+
+const difference = ([w, l]: [number, number]) => w - l;
 
 /** Ballots in all to confirm if no further discrepancy turns up (the sample size the super-simple formula gives). */
 const comparisonSampleSize = (riskLimit: number, margin: number, d: Discrepancies) =>
@@ -85,20 +135,22 @@ function measurePolling(
   riskLimit: number,
   sample: readonly Observation[],
 ): Measurement {
-  const bravo = { tally: c.votes, winners: c.winners, ballots: population };
+  const pairs = pairsOf(c);
+  const bravo = pairs.map((p) => bravoPairOf(p, population));
   let minLogT = Number.POSITIVE_INFINITY;
-  for (const p of bravoPairs(bravo)) {
-    if (!(p.s > 0.5)) return { risk: 1, needed: Number.POSITIVE_INFINITY };
+  for (const [i, p] of pairs.entries()) {
+    if (!(bravo[i]!.s > 0.5)) return { risk: 1, needed: Number.POSITIVE_INFINITY };
     let w = 0;
     let l = 0;
     for (const o of sample) {
       if (!o.paper) l++;
       else {
-        w += has(o.paper, p.winner);
-        l += has(o.paper, p.loser);
+        const [x, y] = p.read(o.paper);
+        w += x;
+        l += y;
       }
     }
-    minLogT = Math.min(minLogT, bravoLogT(p, w, l));
+    minLogT = Math.min(minLogT, bravoLogT(bravo[i]!, w, l));
   }
   const risk = Math.min(1, Math.exp(-minLogT));
   // The test goes on multiplying: the rest of the sample must bring T from its value now to 1/α.

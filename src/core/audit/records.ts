@@ -17,6 +17,22 @@ const Text = z.string().min(1).max(1000);
 const Count = z.number().int().min(0);
 const Decimal = z.string().regex(/^(0|[1-9]\d*)(\.\d+)?(e-\d+)?$/, 'a non-negative decimal');
 
+/** A RAIRE assertion of an IRV contest with its reported tallies (see `core/rla/raire.ts`). */
+export const AssertionRecordSchema = z
+  .object({
+    kind: z.enum(['NEB', 'NEN']),
+    winner: Text,
+    loser: Text,
+    remaining: z.array(Text).min(2).optional(),
+    winnerVotes: Count,
+    loserVotes: Count,
+  })
+  .strict()
+  .refine(
+    (a) => (a.kind === 'NEN') === (a.remaining !== undefined),
+    'an NEN assertion, and only one, names the remaining candidates',
+  );
+
 export const ReportedContestSchema = z
   .object({
     contest: Text,
@@ -26,6 +42,8 @@ export const ReportedContestSchema = z
     winners: z.array(Text).min(1),
     /** Ballots (CVRs) on which the contest appears. */
     ballots: Count,
+    /** IRV contests: `votes` are first preferences and these assertions, audited as pairs, confirm the winner. */
+    assertions: z.array(AssertionRecordSchema).min(1).optional(),
   })
   .strict();
 export type ReportedContest = z.infer<typeof ReportedContestSchema>;

@@ -20,7 +20,7 @@ import type {
   ContestOutcome,
   ManifestBatchRecord,
 } from './records.js';
-import { votesOn } from './reported.js';
+import { paperReadingOf, readingOf } from './reported.js';
 
 export interface AuditLog {
   readonly start: AuditStart;
@@ -162,16 +162,18 @@ export function assessRound(ctx: AuditContext, round: number, draws: readonly Dr
 function observe(ctx: AuditContext, contest: Contest, ballot: string): Observation {
   const interpretation = ctx.log.interpretations.get(ballot);
   if (!interpretation) throw new Error(`ballot ${ballot} is in the sample but not interpreted`);
-  const read = interpretation.contests.find((c) => c.contest === contest.id);
   const paper = interpretation.notFound
     ? null
-    : votesOn(contest, read ? { marks: read.choices.map((choice) => ({ choice })) } : undefined);
+    : paperReadingOf(
+        contest,
+        interpretation.contests.find((c) => c.contest === contest.id),
+      );
   if (ctx.log.start.type !== 'comparison') return { paper };
   const cvr = ctx.cvrOf(ballot);
   return {
     paper,
     cvr: cvr
-      ? votesOn(
+      ? readingOf(
           contest,
           cvr.contests.find((c) => c.contest === contest.id),
         )

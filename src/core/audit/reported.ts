@@ -1,24 +1,73 @@
 /**
  * The reported outcome an audit checks: votes per choice id of the logged CVRs (VVSG convention: an
- * overvoted contest gives no votes) and the winners they make.
+ * overvoted contest gives no votes) and the winners they make; for an IRV contest, the rankings, the IRV
+ * winner they elect and the RAIRE assertions that confirm it.
  */
 import type { CvrContest } from '../cvr/model.js';
 import { summarizeMarks } from '../cvr/votes.js';
-import { type Contest, choicesOf, type Election } from '../election/schema.js';
+import { type Contest, choicesOf, type Election, type RankedContest } from '../election/schema.js';
 import { err, ok, type Result } from '../result.js';
-import type { ReportedContest } from './records.js';
+import { irvElimination, RankingTally, raire } from '../rla/raire.js';
+import { pairDifficulty } from './measure.js';
+import type { AuditType, ReportedContest } from './records.js';
 
 /** The choice ids a contest on one ballot gives a vote to: none when absent or overvoted. */
-export function votesOn(
-  contest: Contest,
-  cc: Pick<CvrContest, 'marks' | 'overvotedRanks'> | undefined,
-): string[] {
+function votesOn(contest: Contest, cc: Pick<CvrContest, 'marks' | 'overvotedRanks'> | undefined): string[] {
   if (!cc || summarizeMarks(contest, cc.marks, cc.overvotedRanks).overvoted) return [];
   return cc.marks.map((m) => m.choice);
 }
 
-/** Contests an audit can check with plurality assertions (ranked contests need RAIRE). */
-export const auditable = (c: Contest) => c.type !== 'ranked';
+/**
+ * A ranked contest on one ballot as IRV reads it: candidates in rank order, each once (a repeat is
+ * skipped), skipped ranks passed over unless the contest's rules limit them; an overvoted rank exhausts the
+ * ballot unless the rules skip it (`alwaysSkipToNextRank`).
+ */
+export function rankingOf(
+  contest: RankedContest,
+  cc: Pick<CvrContest, 'marks' | 'overvotedRanks'> | undefined,
+): string[] {
+  if (!cc) return [];
+  const skipOvervotes = contest.rules?.overvoteRule === 'alwaysSkipToNextRank';
+  const maxSkipped = Number(contest.rules?.maxSkippedRanksAllowed ?? 'unlimited');
+  const byRank = new Map<number, string[]>((cc.overvotedRanks ?? []).map((r) => [r, ['', '']]));
+  for (const m of cc.marks) byRank.set(m.rank ?? 1, [...(byRank.get(m.rank ?? 1) ?? []), m.choice]);
+  const out: string[] = [];
+  let last = 0;
+  for (const rank of [...byRank.keys()].sort((a, b) => a - b)) {
+    if (rank - last - 1 > maxSkipped) break;
+    last = rank;
+    const at = byRank.get(rank)!;
+    if (at.length > 1) {
+      if (skipOvervotes) continue;
+      break;
+    }
+    if (!out.includes(at[0]!)) out.push(at[0]!);
+  }
+  return out;
+}
+
+/** What the audit compares on one ballot: the votes a contest gives, or an IRV contest's ranking. */
+export const readingOf = (contest: Contest, cc: Pick<CvrContest, 'marks' | 'overvotedRanks'> | undefined) =>
+  contest.type === 'ranked' ? rankingOf(contest, cc) : votesOn(contest, cc);
+
+/** The reading of a paper ballot as the audit board recorded it (choices in rank order), or of a contest not on it. */
+export const paperReadingOf = (contest: Contest, read: { choices: readonly string[] } | undefined) =>
+  readingOf(
+    contest,
+    read ? { marks: read.choices.map((choice, i) => ({ choice, rank: i + 1 })) } : undefined,
+  );
+
+/** Whether two readings of a contest agree (order matters in a ranking only). */
+export const sameReading = (contest: Contest, a: readonly string[], b: readonly string[]) =>
+  contest.type === 'ranked'
+    ? a.join('\u0000') === b.join('\u0000')
+    : [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
+
+/** How an audit will test the outcome: what RAIRE weighs its assertions by. */
+export interface AuditPlan {
+  readonly type: AuditType;
+  readonly riskLimit: number;
+}
 
 export const seatsOf = (c: Contest): number => (c.type === 'candidate' ? c.seats : 1);
 
@@ -26,29 +75,39 @@ export class ReportedTally {
   private readonly votes = new Map<string, Map<string, number>>();
   private readonly ballots = new Map<string, number>();
   private readonly contests = new Map<string, Contest>();
+  private readonly rankings = new Map<string, RankingTally>();
 
   constructor(election: Election) {
-    for (const c of election.contests.filter(auditable)) {
+    for (const c of election.contests) {
       this.contests.set(c.id, c);
       this.votes.set(c.id, new Map(choicesOf(c).map((ch) => [ch.id, 0])));
       this.ballots.set(c.id, 0);
+      if (c.type === 'ranked') this.rankings.set(c.id, new RankingTally());
     }
   }
 
   add(cvr: { contests: readonly CvrContest[] }): void {
     for (const cc of cvr.contests) {
       const votes = this.votes.get(cc.contest);
-      if (!votes) continue;
+      const contest = this.contests.get(cc.contest);
+      if (!votes || !contest) continue;
       this.ballots.set(cc.contest, this.ballots.get(cc.contest)! + 1);
-      for (const id of votesOn(this.contests.get(cc.contest)!, cc)) votes.set(id, (votes.get(id) ?? 0) + 1);
+      const reading = readingOf(contest, cc);
+      this.rankings.get(cc.contest)?.add(reading);
+      // An IRV contest's votes are its first preferences.
+      for (const id of contest.type === 'ranked' ? reading.slice(0, 1) : reading)
+        votes.set(id, (votes.get(id) ?? 0) + 1);
     }
   }
 
-  /** The reported outcome of one contest; a tie for the last seat cannot be audited and is refused. */
-  report(contest: Contest): Result<ReportedContest> {
+  /**
+   * The reported outcome of one contest; a tie for the last seat cannot be audited and is refused. An IRV
+   * contest's comes with RAIRE's assertions, chosen for the way `plan` audits them.
+   */
+  report(contest: Contest, plan: AuditPlan): Result<ReportedContest> {
     const votes = this.votes.get(contest.id);
-    if (!votes)
-      return err(`contest ${contest.title} is ranked: risk-limiting audits of IRV (RAIRE) are not built yet`);
+    if (!votes) return err(`contest ${contest.title} is not in the election the CVRs were tallied for`);
+    if (contest.type === 'ranked') return this.reportIrv(contest, votes, plan);
     const seats = seatsOf(contest);
     const ranked = [...votes.entries()].sort((a, b) => b[1] - a[1]);
     const names = new Map(choicesOf(contest).map((c) => [c.id, c.name]));
@@ -66,6 +125,56 @@ export class ReportedTally {
       votes: Object.fromEntries(votes),
       winners: ranked.slice(0, seats).map(([id]) => id),
       ballots: this.ballots.get(contest.id)!,
+    });
+  }
+
+  private reportIrv(
+    contest: RankedContest,
+    votes: Map<string, number>,
+    plan: AuditPlan,
+  ): Result<ReportedContest> {
+    const names = new Map(choicesOf(contest).map((c) => [c.id, c.name]));
+    if (contest.seats > 1)
+      return err(
+        `contest ${contest.title} elects ${contest.seats} by ranked choice: RAIRE audits single-winner IRV contests only`,
+      );
+    if (contest.rules?.overvoteRule === 'exhaustIfMultipleContinuing')
+      return err(
+        `contest ${contest.title} counts overvotes by exhaustIfMultipleContinuing, which no fixed ranking expresses: RAIRE cannot audit it`,
+      );
+    const tally = this.rankings.get(contest.id)!;
+    const candidates = choicesOf(contest).map((c) => c.id);
+    const order = irvElimination(tally, candidates);
+    if (!order.ok)
+      return err(
+        `contest ${contest.title} has a tie for elimination between ${order.error.tied.map((id) => names.get(id)).join(' and ')} (${order.error.votes} votes each): no sample can confirm an outcome a tie decides; count it by hand`,
+      );
+    const winner = order.value.at(-1)!;
+    if ([...votes.values()].every((v) => v === 0))
+      return err(`contest ${contest.title} has no reported winner: no votes were cast in it`);
+    const ballots = this.ballots.get(contest.id)!;
+    const found = raire(tally, candidates, winner, pairDifficulty(plan.type, plan.riskLimit, ballots), {
+      names,
+    });
+    if (!found.ok) return err(`contest ${contest.title}: ${found.error}`);
+    return ok({
+      contest: contest.id,
+      name: contest.title,
+      votes: Object.fromEntries(votes),
+      winners: [winner],
+      ballots,
+      ...(found.value.assertions.length > 0
+        ? {
+            assertions: found.value.assertions.map((a) => ({
+              kind: a.kind,
+              winner: a.winner,
+              loser: a.loser,
+              ...(a.remaining ? { remaining: [...a.remaining] } : {}),
+              winnerVotes: a.winnerVotes,
+              loserVotes: a.loserVotes,
+            })),
+          }
+        : {}),
     });
   }
 }

@@ -6,6 +6,7 @@ import { type CanonicalValue, canonicalJson } from '../canonical-json.js';
 import type { Cvr } from '../cvr/model.js';
 import { choicesOf, type Election } from '../election/schema.js';
 import type { Sha256 } from '../hash.js';
+import { unruledOrder } from '../rla/raire.js';
 import { type Draw, drawSample } from '../rla/sampler.js';
 import {
   cvrBallotId,
@@ -21,6 +22,7 @@ import {
   drawsBefore,
   firstRoundDraws,
   readAuditLog,
+  riskLimitOf,
   sampleDigest,
 } from './replay.js';
 import type { ReportedTally } from './reported.js';
@@ -63,9 +65,23 @@ export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[
 
   for (const logged of start.contests) {
     const def = e.election.contests.find((c) => c.id === logged.contest);
-    const recomputed = def ? e.reported.report(def) : undefined;
+    const recomputed = def
+      ? e.reported.report(def, { type: start.type, riskLimit: riskLimitOf(start) })
+      : undefined;
     if (!recomputed?.ok || !same(recomputed.value as CanonicalValue, logged as CanonicalValue))
       failures.push(`audit: the reported outcome of ${logged.name} is not the tally of the logged CVRs`);
+    else if (def && logged.assertions) {
+      // Checked apart from the search that chose them: together they must rule out every other winner.
+      const gap = unruledOrder(
+        logged.assertions,
+        choicesOf(def).map((c) => c.id),
+        logged.winners[0]!,
+      );
+      if (!gap.ok || gap.value)
+        failures.push(
+          `audit: the assertions of ${logged.name} do not rule out ${gap.ok ? `the elimination order ${gap.value!.join(', ')}` : gap.error}`,
+        );
+    }
   }
   if (log.manifest.length > 0 && start.type === 'comparison') {
     const differences = reconcileManifest(log.manifest, e.cvrBatches);

@@ -44,16 +44,22 @@ export function bravoPairs(contest: BravoContest): BravoPair[] {
   return out;
 }
 
+/** A contest, or pairs already formed (RAIRE's assertions are pairs of tallies too). */
+export type BravoPairs = BravoContest | readonly BravoPair[];
+const pairsOf = (c: BravoPairs): readonly BravoPair[] =>
+  Array.isArray(c) ? c : bravoPairs(c as BravoContest);
+
+/** One pair's expected sample size, before rounding up; Infinity when the winner does not lead. */
+export function bravoPairAsn(p: BravoPair, riskLimit: number): number {
+  if (!(p.s > 0.5)) return Number.POSITIVE_INFINITY;
+  const num = Math.log(1 / riskLimit) + Math.log(2 * p.s) / 2;
+  const den = p.pWinner * Math.log(2 * p.s) + p.pLoser * Math.log(2 - 2 * p.s);
+  return num / den;
+}
+
 /** Expected sample size, maximised over pairs; Infinity when a winner does not lead a loser. */
-export function bravoAsn(contest: BravoContest, riskLimit: number): number {
-  let worst = 0;
-  for (const p of bravoPairs(contest)) {
-    if (!(p.s > 0.5)) return Number.POSITIVE_INFINITY;
-    const num = Math.log(1 / riskLimit) + Math.log(2 * p.s) / 2;
-    const den = p.pWinner * Math.log(2 * p.s) + p.pLoser * Math.log(2 - 2 * p.s);
-    worst = Math.max(worst, Math.ceil(num / den));
-  }
-  return worst;
+export function bravoAsn(contest: BravoPairs, riskLimit: number): number {
+  return Math.max(0, ...pairsOf(contest).map((p) => Math.ceil(bravoPairAsn(p, riskLimit))));
 }
 
 /** The measured risk of a sample (votes per choice among the sampled ballots), maximised over pairs. */
@@ -73,9 +79,9 @@ export const bravoLogT = (p: BravoPair, winnerVotes: number, loserVotes: number)
  * true: the hardest pair's T after n draws reaches 1/α. Exact: the pair's ballots among the n are
  * binomial, and the winner's among those binomial again.
  */
-export function bravoFirstRoundProbability(contest: BravoContest, riskLimit: number, n: number): number {
+export function bravoFirstRoundProbability(contest: BravoPairs, riskLimit: number, n: number): number {
   let worst = 1;
-  for (const p of bravoPairs(contest)) {
+  for (const p of pairsOf(contest)) {
     if (!(p.s > 0.5)) return 0;
     const up = Math.log(2 * p.s);
     const down = Math.log(2 - 2 * p.s);
@@ -95,7 +101,7 @@ export function bravoFirstRoundProbability(contest: BravoContest, riskLimit: num
 
 /** The smallest first round that confirms with at least `probability`, were the reported shares true. */
 export function bravoSampleSizeForProbability(
-  contest: BravoContest,
+  contest: BravoPairs,
   riskLimit: number,
   probability: number,
   limit = 1_000_000,
