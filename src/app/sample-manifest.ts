@@ -14,7 +14,7 @@ import {
   type SampleOptions,
 } from '../core/rla/sampler.js';
 import type { ManifestBatch } from '../formats/manifest/ballot-manifest.js';
-import { nodeSha256, nodeSha256Text } from '../platform/node-sha256.js';
+import { nodeSha256 } from '../platform/node-sha256.js';
 import { compiledWorker } from './worker-script.js';
 
 export interface ManifestShare {
@@ -35,7 +35,6 @@ export const shareCandidates = (share: ManifestShare): Candidate[] =>
   firstTicketCandidates(share.seed, ballotNames(share.batches), {
     count: share.count,
     hash: nodeSha256,
-    hashText: nodeSha256Text,
     checkUnique: false,
   });
 
@@ -45,7 +44,7 @@ const PARALLEL_FROM = 200_000;
 export async function drawFromManifest(
   seed: string,
   batches: readonly ManifestBatch[],
-  options: Omit<SampleOptions, 'hash' | 'hashText' | 'checkUnique'>,
+  options: Omit<SampleOptions, 'hash' | 'checkUnique'>,
 ): Promise<Draw[]> {
   const total = batches.reduce((n, b) => n + b.ballots, 0);
   const script = compiledWorker('sample-worker');

@@ -1,6 +1,15 @@
 /** Rivest's consistent sampler against the published checks (STANDARDS.md §6). */
 import { describe, expect, it } from 'vitest';
-import { arloBallotId, drawSample, nextTicket, pythonStrRepr, uniform } from '../../src/core/rla/sampler.js';
+import {
+  arloBallotId,
+  drawSample,
+  firstTicket,
+  nextTicket,
+  pythonStrRepr,
+  seedHash,
+  truncateTicket,
+  uniform,
+} from '../../src/core/rla/sampler.js';
 
 describe('consistent sampler', () => {
   it('computes uniform("abc") as published', () => {
@@ -12,6 +21,21 @@ describe('consistent sampler', () => {
   it('draws B-2, B-3, A-3, A-2 first for seed 314159 without replacement', () => {
     const ids = ['A-1', 'A-2', 'A-3', 'B-1', 'B-2', 'B-3'];
     expect(drawSample('314159', ids, { count: 4 }).map((d) => d.id)).toEqual(['B-2', 'B-3', 'A-3', 'A-2']);
+  });
+
+  it('draws what sorting every id by its whole ticket gives (the fast path: resumed hashing, ticket prefixes, a bounded heap)', () => {
+    const ids = Array.from({ length: 5000 }, (_, i) =>
+      i % 3 === 0 ? `('précinct ${i % 17}', ${i})` : `B-${i}`,
+    );
+    for (const seed of ['314159', '27182818284590452353', 'a seed with spaces ✓']) {
+      const hashed = seedHash(seed);
+      const reference = ids
+        .map((id) => ({ id, ticket: firstTicket(hashed, id) }))
+        .sort((a, b) => (a.ticket < b.ticket ? -1 : a.ticket > b.ticket ? 1 : 0))
+        .slice(0, 300)
+        .map((d) => ({ id: d.id, ticket: truncateTicket(d.ticket, 40), draw: 1 }));
+      expect(drawSample(seed, ids, { count: 300, digits: 40 })).toEqual(reference);
+    }
   });
 
   it('with replacement, draws every id again with a larger ticket, counting repeats', () => {

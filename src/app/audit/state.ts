@@ -16,7 +16,7 @@ import { compareText } from '../../core/compare.js';
 import type { Cvr } from '../../core/cvr/model.js';
 import { decodeEntry } from '../../core/entries.js';
 import { type Draw, drawSample } from '../../core/rla/sampler.js';
-import { nodeSha256, nodeSha256Text } from '../../platform/node-sha256.js';
+import { nodeSha256 } from '../../platform/node-sha256.js';
 import type { Store } from '../../store/store.js';
 import { drawFromManifest } from '../sample-manifest.js';
 
@@ -68,7 +68,6 @@ export async function drawAudit(
     count,
     withReplacement,
     hash: nodeSha256,
-    hashText: nodeSha256Text,
   });
 }
 

@@ -12,7 +12,7 @@ import {
 import { DEFAULT_GAMMA, superSimplePValue, superSimpleSampleSize } from '../../core/rla/comparison.js';
 import { type Draw, drawSample } from '../../core/rla/sampler.js';
 import { readBallotManifest } from '../../formats/manifest/ballot-manifest.js';
-import { nodeSha256, nodeSha256Text } from '../../platform/node-sha256.js';
+import { nodeSha256 } from '../../platform/node-sha256.js';
 import { CliFailure, printJson, say } from '../output.js';
 
 const number =
@@ -251,7 +251,7 @@ export function registerRlaCommands(program: Command): void {
             .map((l) => l.trim())
             .filter((l) => l !== '');
           try {
-            draws = drawSample(o.seed, ids, { ...options, hash: nodeSha256, hashText: nodeSha256Text });
+            draws = drawSample(o.seed, ids, { ...options, hash: nodeSha256 });
           } catch (e) {
             throw new CliFailure(`${o.idsFile}: ${(e as Error).message}`);
           }

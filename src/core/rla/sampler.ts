@@ -8,6 +8,7 @@ import { toHex, utf8 } from '../bytes.js';
 import { compareText } from '../compare.js';
 import { type Sha256, portableSha256 as sha256 } from '../hash.js';
 import { MaxHeap } from '../max-heap.js';
+import { resumeSha256 } from '../sha256-resume.js';
 
 /** `0.` + the decimal digits of SHA-256(text), zero-padded to 64 digits, reversed. */
 export const uniform = (text: string, hash: Sha256 = sha256): string => ticketOf(hash(utf8(text)));
@@ -56,20 +57,31 @@ export interface SampleOptions {
   /** Ticket digits shown after the first non-9 digit (9 by default, as Rivest's sampler; Arlo uses 18). */
   readonly digits?: number;
   readonly hash?: Sha256;
-  /** SHA-256 of a string, where the platform hashes text faster than it encodes it (node:crypto). */
-  readonly hashText?: (text: string) => Uint8Array;
   /** Refuse a repeated id (default). Off for ids unique by construction (a manifest's batch/position). */
   readonly checkUnique?: boolean;
 }
 
+/** 2^(16·k) mod 10^10 for the k-th 16-bit piece of a digest, counted from its low end. */
+const PIECE_WEIGHTS = Array.from({ length: 16 }, (_, k) => Number((1n << BigInt(16 * k)) % 10_000_000_000n));
+
 /**
- * The ticket's first 10 digits as a number (the hash's 10 lowest decimal digits, reversed), computed
- * from the hash bytes 16 bits at a time without big-integer arithmetic: ordering by it orders by
- * ticket, except on ties (which fall back to the whole ticket).
+ * The ticket's first 10 digits as a number (the digest's 10 lowest decimal digits, reversed), from the
+ * digest's words without big-integer arithmetic: each 16-bit piece times its weight stays below 2^50,
+ * and eight such products below 2^53, so the sums are exact. Ordering by it orders by ticket, except on
+ * ties (which fall back to the whole ticket).
  */
-function ticketPrefix(h: Uint8Array): number {
-  let r = 0;
-  for (let i = 0; i + 1 < h.length; i += 2) r = (r * 65536 + ((h[i]! << 8) | h[i + 1]!)) % 1e10; // < 2^53: exact
+function ticketPrefix(words: Int32Array): number {
+  let high = 0;
+  let low = 0;
+  for (let i = 0; i < 4; i++) {
+    const v = words[i]!;
+    high += (v >>> 16) * PIECE_WEIGHTS[15 - 2 * i]! + (v & 0xffff) * PIECE_WEIGHTS[14 - 2 * i]!;
+  }
+  for (let i = 4; i < 8; i++) {
+    const v = words[i]!;
+    low += (v >>> 16) * PIECE_WEIGHTS[15 - 2 * i]! + (v & 0xffff) * PIECE_WEIGHTS[14 - 2 * i]!;
+  }
+  let r = ((high % 1e10) + (low % 1e10)) % 1e10;
   let key = 0;
   for (let i = 0; i < 10; i++) {
     key = key * 10 + (r % 10);
@@ -96,9 +108,9 @@ export function firstTicketCandidates(
   ids: Iterable<string>,
   options: SampleOptions,
 ): Candidate[] {
-  const hash = options.hash ?? sha256;
-  const hashText = options.hashText ?? ((text: string) => hash(utf8(text)));
-  const hashedSeed = seedHash(seed, hash);
+  const hashedSeed = seedHash(seed, options.hash ?? sha256);
+  // Every ticket hashes seed_hash (one 64-byte block) + id: the block is compressed once.
+  const ticketHash = resumeSha256(utf8(hashedSeed));
   // A bounded max-heap; most ids are turned away on the ticket prefix alone, so the full decimal
   // ticket is computed for few of them.
   const heap = new MaxHeap<Candidate>((a, b) => a.prefix - b.prefix || byTicket(a, b));
@@ -107,11 +119,10 @@ export function firstTicketCandidates(
     if (seen?.has(id)) throw new Error(`id ${JSON.stringify(id)} appears twice`);
     seen?.add(id);
     if (options.count === 0) continue;
-    const bytes = hashText(hashedSeed + id);
-    const prefix = ticketPrefix(bytes);
+    const prefix = ticketPrefix(ticketHash.words(id));
     const top = heap.peek();
     if (heap.size >= options.count && top && prefix > top.prefix) continue;
-    heap.push({ id, prefix, ticket: ticketOf(bytes) });
+    heap.push({ id, prefix, ticket: ticketOf(ticketHash.bytes(id)) });
     if (heap.size > options.count) heap.popMax();
   }
   return heap.drain();
