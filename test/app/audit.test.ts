@@ -166,5 +166,57 @@ for (const backend of backends()) {
         await store.close();
       }
     });
+
+    it('a batch audit logs each batch with its reported votes; verify refuses batch results the CVRs do not give', async () => {
+      const honest = await imported(1200);
+      const forged = await imported(1200);
+      try {
+        const started = await startAudit(honest.store, {
+          type: 'batch',
+          riskLimit: '0.1',
+          seed: '2718',
+          contests: ['Governor'],
+          signer: honest.keys.signer,
+          now: now(),
+        });
+        expect(started.start.population).toBe(6); // batches of 200
+        expect((await verifyStore(honest.store, honest.keys.verifier)).failures).toEqual([]);
+        const records = (await honest.store.auditRecords()).map((r) => r.record);
+        const part = records.find((r) => r.record === 'manifest')!;
+        if (part.record !== 'manifest') throw new Error('no batches logged');
+        const governor = honest.definition.contests.find((c) => c.title === 'Governor')!;
+        const batch = part.batches[0]!;
+        const votes = batch.votes![governor.id]!;
+        const [first, second] = Object.keys(votes);
+        expect(Object.values(votes).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(batch.ballots);
+        // The same records with 5 votes moved between two candidates in one batch.
+        const moved = {
+          ...part,
+          batches: [
+            {
+              ...batch,
+              votes: {
+                [governor.id]: { ...votes, [first!]: votes[first!]! - 5, [second!]: votes[second!]! + 5 },
+              },
+            },
+            ...part.batches.slice(1),
+          ],
+        };
+        await appendAudit(
+          forged.store,
+          records.map((r) => (r === part ? moved : r)),
+          forged.keys.signer,
+          now(),
+        );
+        const report = await verifyStore(forged.store, forged.keys.verifier);
+        expect(report.ok).toBe(false);
+        expect(report.failures.join('\n')).toMatch(
+          new RegExp(`the logged results of batch ${batch.batch} are not the tally of its logged CVRs`),
+        );
+      } finally {
+        await honest.store.close();
+        await forged.store.close();
+      }
+    });
   });
 }

@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Election } from '../../src/core/election/schema.js';
+import { choicesOf, type Election } from '../../src/core/election/schema.js';
 import { Store } from '../../src/store/store.js';
-import { paperDifferences, readBallots, writeCsv } from '../support/audit-board.js';
+import { paperDifferences, readBallots, tallyBatches, writeCsv } from '../support/audit-board.js';
 import { ok, okJson, tp } from '../support/cli.js';
 import { tempDir } from '../support/stores.js';
 
@@ -303,5 +303,134 @@ describe('audit of an IRV contest (RAIRE)', () => {
     expect(assertions).toMatch(/is never eliminated before|is not eliminated next when/);
     // Rankings are reported in rank order.
     expect(text).toMatch(/first preferences: /);
+  });
+});
+
+describe('batch comparison audit (MACRO)', () => {
+  const contests = ['Governor', 'Measure A: Library Bond'];
+  async function tallies(
+    c: ReturnType<typeof county>,
+    s: Sample,
+    file: string,
+    options: Parameters<typeof tallyBatches>[4] = {},
+  ) {
+    const store = await Store.open({ sqlitePath: c.db });
+    try {
+      const election = JSON.parse(Buffer.from((await store.election())!.bytes).toString()) as Election;
+      writeCsv(file, await tallyBatches(store, election, s.ballots, contests, options));
+    } finally {
+      await store.close();
+    }
+    return file;
+  }
+  let c: ReturnType<typeof county>;
+  beforeAll(() => {
+    c = county(12000, 'audit-batch', 0.002);
+  });
+
+  it('draws batches by error bound, takes hand tallies, and confirms; verify recomputes it all', async () => {
+    const started = okJson(startArgs(c, 'batch', '1618033988', contests)) as {
+      population: number;
+      sampleSize: number;
+    };
+    expect(started.population).toBe(60); // 12,000 ballots in batches of 200
+    expect(started.sampleSize).toBeGreaterThan(5);
+    expect(started.sampleSize).toBeLessThan(60);
+    const s = okJson(['audit', 'sample', '--db', c.db]) as Sample;
+    for (const b of s.ballots) {
+      expect(b.cvrId).toBeNull();
+      expect(b.position).toBeNull();
+      expect(b.batch).toBeTruthy();
+    }
+
+    const bad = path.join(c.dir, 'bad-tally.csv');
+    const before = okJson(['audit', 'status', '--db', c.db]);
+    for (const [rows, reason] of [
+      [
+        [
+          ['batch', 'contest', 'choice', 'votes'],
+          [s.ballots[0]!.ballotId, 'Governor', 'Nobody', '3'],
+        ],
+        /not a choice of Governor/,
+      ],
+      [
+        [
+          ['batch', 'contest', 'choice', 'votes'],
+          ['9-99', 'Governor', 'Write-in 1', '3'],
+        ],
+        /batch 9-99 is not in round 1's sample/,
+      ],
+      [
+        [
+          ['batch', 'contest', 'choice', 'votes'],
+          [s.ballots[0]!.ballotId, 'Governor', 'Write-in 1', 'x'],
+        ],
+        /votes must be a whole number/,
+      ],
+      [
+        [
+          ['batch', 'contest', 'choice', 'votes'],
+          [s.ballots[0]!.ballotId, 'Governor', 'Write-in 1', '3'],
+        ],
+        /has no tally for Measure A/,
+      ],
+      [[['ballotId', 'contest', 'choices']], /header must name the columns batch,contest,choice,votes/],
+    ] as const) {
+      writeCsv(bad, rows as unknown as string[][]);
+      const r = tp(['audit', 'record', '--db', c.db, '--key', c.key, '--file', bad]);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(reason);
+    }
+    expect(okJson(['audit', 'status', '--db', c.db])).toEqual(before);
+
+    const differences = paperDifferences(path.join(c.gen, 'paper.json'));
+    let status = before as Status & { over: boolean };
+    for (let guard = 0; guard < 5 && !status.over; guard++) {
+      const round = okJson(['audit', 'sample', '--db', c.db]) as Sample;
+      const file = await tallies(c, round, path.join(c.dir, `tally${round.round}.csv`), { differences });
+      ok(['audit', 'record', '--db', c.db, '--key', c.key, '--file', file]);
+      status = okJson(['audit', 'status', '--db', c.db]) as typeof status;
+    }
+    expect(status.over).toBe(true);
+    for (const k of status.contests) {
+      expect(k.status).toBe('confirmed');
+      expect(k.risk).toBeLessThanOrEqual(0.05);
+    }
+    const verified = okJson(['verify', '--db', c.db, '--vkey', `${c.key}.pub`]) as {
+      audit: { type: string; contests: { status: string }[] };
+    };
+    expect(verified.audit).toMatchObject({
+      type: 'batch',
+      contests: [{ status: 'confirmed' }, { status: 'confirmed' }],
+    });
+    const report = path.join(c.dir, 'batch-report.csv');
+    ok(['audit', 'report', '--db', c.db, '--out', report]);
+    expect(readFileSync(report, 'utf8')).toMatch(/\nbatch,0\.05,1618033988,60,/);
+  });
+
+  it('a batch whose hand count moves votes from the winner keeps the contest open or sends it to a hand count', async () => {
+    const d = county(12000, 'audit-batch-2');
+    okJson(startArgs(d, 'batch', '4', contests));
+    const s = okJson(['audit', 'sample', '--db', d.db]) as Sample;
+    const store = await Store.open({ sqlitePath: d.db });
+    const election = JSON.parse(Buffer.from((await store.election())!.bytes).toString()) as Election;
+    await store.close();
+    const governor = election.contests.find((k) => k.title === 'Governor')!;
+    const names = choicesOf(governor).map((ch) => ch.name);
+    const file = await tallies(d, s, path.join(d.dir, 'miscount.csv'), {
+      shift: {
+        batch: s.ballots[0]!.ballotId,
+        contest: 'Governor',
+        from: names[0]!,
+        to: names[1]!,
+        votes: 60,
+      },
+    });
+    ok(['audit', 'record', '--db', d.db, '--key', d.key, '--file', file]);
+    const status = okJson(['audit', 'status', '--db', d.db]) as Status;
+    const gov = status.contests.find((k) => k.name === 'Governor')!;
+    expect(gov.status).not.toBe('confirmed');
+    expect(gov.risk).toBeGreaterThan(0.05);
+    expect(ok(['verify', '--db', d.db, '--vkey', `${d.key}.pub`])).toMatch(/OK|verified/i);
   });
 });

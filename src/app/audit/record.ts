@@ -3,7 +3,7 @@
  * whole file is checked before anything is logged; when it completes the round, the round's risks and
  * the next round's sample are logged in the same transaction.
  */
-import type { AuditInterpretation, AuditRecord } from '../../core/audit/records.js';
+import type { AuditInterpretation, AuditRecord, InterpretedContest } from '../../core/audit/records.js';
 import { assessRound, awaiting, sampleDigest } from '../../core/audit/replay.js';
 import { didYouMean } from '../../core/closest.js';
 import { type Contest, choicesOf } from '../../core/election/schema.js';
@@ -43,59 +43,23 @@ export async function recordInterpretations(
   const open = new Set(awaiting(log, draws));
   const audited = log.start.contests.map((c) => election.contests.find((k) => k.id === c.contest)!);
 
-  const readings = new Map<
-    string,
-    { notFound: boolean; contests: Map<string, string[] | null>; line: number }
-  >();
-  let at: { ballot: number; contest: number; choices: number } | undefined;
-  for await (const { line, cells } of csvRows(file)) {
-    const where = `line ${line}`;
-    if (!at) {
-      const header = cells.map((c) => c.trim().toLowerCase());
-      at = {
-        ballot: header.indexOf('ballotid'),
-        contest: header.indexOf('contest'),
-        choices: header.indexOf('choices'),
-      };
-      if (at.ballot < 0 || at.contest < 0 || at.choices < 0)
-        throw new InputError(file, where, 'the header must name the columns ballotId,contest,choices');
-      continue;
-    }
-    const ballot = cells[at.ballot]?.trim() ?? '';
-    const contestName = cells[at.contest]?.trim() ?? '';
-    const choicesCell = cells[at.choices]?.trim() ?? '';
-    if (!ballot) throw new InputError(file, where, 'no ballotId');
+  const unit = log.start.type === 'batch' ? 'batch' : 'ballot';
+  const claim = (ballot: string, where: string) => {
+    if (!ballot) throw new InputError(file, where, `no ${unit}`);
     if (log.interpretations.has(ballot))
       throw new InputError(
         file,
         where,
-        `ballot ${ballot} is already recorded: a second entry for it is refused`,
+        `${unit} ${ballot} is already recorded: a second entry for it is refused`,
       );
     if (!open.has(ballot))
-      throw new InputError(file, where, `ballot ${ballot} is not in round ${round}'s sample`);
-    let reading = readings.get(ballot);
-    if (!reading) {
-      reading = { notFound: false, contests: new Map(), line };
-      readings.set(ballot, reading);
-    }
-    if (choicesCell === NOT_FOUND || contestName === NOT_FOUND) {
-      if (reading.contests.size > 0)
-        throw new InputError(file, where, `ballot ${ballot} is recorded as not found and with votes`);
-      reading.notFound = true;
-      continue;
-    }
-    if (reading.notFound)
-      throw new InputError(file, where, `ballot ${ballot} is recorded as not found and with votes`);
-    const contest = findContest(audited, contestName, file, where);
-    if (reading.contests.has(contest.id))
-      throw new InputError(file, where, `ballot ${ballot} has a second entry for ${contest.title}`);
-    reading.contests.set(
-      contest.id,
-      choicesCell === NOT_ON_BALLOT ? null : parseChoices(contest, choicesCell, file, where),
-    );
-  }
-  if (!at) throw new InputError(file, undefined, 'the file is empty');
-  if (readings.size === 0) throw new InputError(file, undefined, 'the file records no ballot');
+      throw new InputError(file, where, `${unit} ${ballot} is not in round ${round}'s sample`);
+  };
+  const readings =
+    log.start.type === 'batch'
+      ? await readBatchTallies(file, audited, claim)
+      : await readBallotReadings(file, audited, claim);
+  if (readings.size === 0) throw new InputError(file, undefined, `the file records no ${unit}`);
 
   const ballots = await locateBallots(store, audit, [...readings.keys()], draws);
   const interpretations: AuditInterpretation[] = ballots.map((b) => {
@@ -106,9 +70,7 @@ export async function recordInterpretations(
       ballot: b.ballotId,
       ...(b.cvrEntry !== undefined && log.start.type === 'comparison' ? { cvr: b.cvrEntry } : {}),
       ...(reading.notFound ? { notFound: true as const } : {}),
-      contests: [...reading.contests.entries()]
-        .filter((e): e is [string, string[]] => e[1] !== null)
-        .map(([contest, choices]) => ({ contest, choices })),
+      contests: [...reading.contests.values()].filter((c): c is InterpretedContest => c !== null),
     };
   });
   const records: AuditRecord[] = [...interpretations];
@@ -138,6 +100,134 @@ export async function recordInterpretations(
   }
   await appendAudit(store, records, signer, now);
   return { round, ballots: interpretations.length, remaining, roundComplete: remaining === 0 };
+}
+
+/** One sampled ballot (or batch) as the file records it; a contest mapped to null is not on the ballot. */
+interface Reading {
+  notFound: boolean;
+  contests: Map<string, InterpretedContest | null>;
+}
+
+type Claim = (ballot: string, where: string) => void;
+
+/** `ballotId,contest,choices`: each sampled ballot's votes as read on paper. */
+async function readBallotReadings(
+  file: string,
+  audited: readonly Contest[],
+  claim: Claim,
+): Promise<Map<string, Reading>> {
+  const readings = new Map<string, Reading>();
+  const rows = csvColumns(file, ['ballotId', 'contest', 'choices']);
+  for await (const { where, cell } of rows) {
+    const ballot = cell('ballotId');
+    const contestName = cell('contest');
+    const choicesCell = cell('choices');
+    claim(ballot, where);
+    const reading = readingOf(readings, ballot);
+    if (choicesCell === NOT_FOUND || contestName === NOT_FOUND) {
+      if (reading.contests.size > 0)
+        throw new InputError(file, where, `ballot ${ballot} is recorded as not found and with votes`);
+      reading.notFound = true;
+      continue;
+    }
+    if (reading.notFound)
+      throw new InputError(file, where, `ballot ${ballot} is recorded as not found and with votes`);
+    const contest = findContest(audited, contestName, file, where);
+    if (reading.contests.has(contest.id))
+      throw new InputError(file, where, `ballot ${ballot} has a second entry for ${contest.title}`);
+    reading.contests.set(
+      contest.id,
+      choicesCell === NOT_ON_BALLOT
+        ? null
+        : { contest: contest.id, choices: parseChoices(contest, choicesCell, file, where) },
+    );
+  }
+  return readings;
+}
+
+/**
+ * `batch,contest,choice,votes`: each sampled batch's hand tally, a line per choice (a choice left out
+ * counted 0), every audited contest tallied for every batch listed; `NOT_FOUND` for a batch not found.
+ */
+async function readBatchTallies(
+  file: string,
+  audited: readonly Contest[],
+  claim: Claim,
+): Promise<Map<string, Reading>> {
+  const readings = new Map<string, Reading>();
+  const seen = new Set<string>();
+  for await (const { where, cell } of csvColumns(file, ['batch', 'contest', 'choice', 'votes'])) {
+    const batch = cell('batch');
+    claim(batch, where);
+    const reading = readingOf(readings, batch);
+    if (cell('choice') === NOT_FOUND || cell('contest') === NOT_FOUND) {
+      if (reading.contests.size > 0)
+        throw new InputError(file, where, `batch ${batch} is recorded as not found and with a tally`);
+      reading.notFound = true;
+      continue;
+    }
+    if (reading.notFound)
+      throw new InputError(file, where, `batch ${batch} is recorded as not found and with a tally`);
+    const contest = findContest(audited, cell('contest'), file, where);
+    const [choice] = parseChoices(contest, cell('choice'), file, where);
+    if (!choice) throw new InputError(file, where, 'no choice named');
+    const votes = cell('votes');
+    if (!/^\d+$/.test(votes))
+      throw new InputError(file, where, `votes must be a whole number, not ${JSON.stringify(votes)}`);
+    let tallied = reading.contests.get(contest.id);
+    if (!tallied) {
+      tallied = {
+        contest: contest.id,
+        choices: [],
+        votes: Object.fromEntries(choicesOf(contest).map((c) => [c.id, 0])),
+      };
+      reading.contests.set(contest.id, tallied);
+    }
+    const line = [batch, contest.id, choice].join('\u0000');
+    if (seen.has(line))
+      throw new InputError(
+        file,
+        where,
+        `batch ${batch} has a second line for ${cell('choice')} in ${contest.title}`,
+      );
+    seen.add(line);
+    tallied.votes![choice] = Number(votes);
+  }
+  for (const [batch, reading] of readings) {
+    if (reading.notFound) continue;
+    for (const c of audited) {
+      const tallied = reading.contests.get(c.id);
+      if (!tallied) throw new InputError(file, undefined, `batch ${batch} has no tally for ${c.title}`);
+    }
+  }
+  return readings;
+}
+
+function readingOf(readings: Map<string, Reading>, id: string): Reading {
+  let reading = readings.get(id);
+  if (!reading) {
+    reading = { notFound: false, contests: new Map() };
+    readings.set(id, reading);
+  }
+  return reading;
+}
+
+/** The rows of a CSV whose header names `columns` (in any order, any case), each cell trimmed. */
+async function* csvColumns(file: string, columns: readonly string[]) {
+  let at: Map<string, number> | undefined;
+  for await (const { line, cells } of csvRows(file)) {
+    const where = `line ${line}`;
+    if (!at) {
+      const header = cells.map((c) => c.trim().toLowerCase());
+      at = new Map(columns.map((c) => [c, header.indexOf(c.toLowerCase())]));
+      if ([...at.values()].some((i) => i < 0))
+        throw new InputError(file, where, `the header must name the columns ${columns.join(',')}`);
+      continue;
+    }
+    const index = at;
+    yield { where, cell: (column: string) => cells[index.get(column)!]?.trim() ?? '' };
+  }
+  if (!at) throw new InputError(file, undefined, 'the file is empty');
 }
 
 function findContest(audited: readonly Contest[], name: string, file: string, where: string): Contest {

@@ -5,8 +5,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { batchUnits } from '../../core/audit/batches.js';
 import { type AuditLog, awaiting, drawsBefore } from '../../core/audit/replay.js';
 import { paperReadingOf, readingOf, sameReading } from '../../core/audit/reported.js';
+import { canonicalJson } from '../../core/canonical-json.js';
 import { choicesOf } from '../../core/election/schema.js';
 import { csvFileWriter } from '../../formats/csv/csv-writer.js';
 import type { Store } from '../../store/store.js';
@@ -228,6 +230,7 @@ export async function writeAuditReport(store: Store, file: string): Promise<void
   await row('');
   await row('######## SAMPLED BALLOTS ########');
   const defs = log.start.contests.map((c) => election.contests.find((k) => k.id === c.contest)!);
+  const batches = new Map(batchUnits(log.start.contests, log.manifest).units.map((u) => [u.id, u.record]));
   await row(
     ...RETRIEVAL_HEADER.slice(0, 6),
     'Round',
@@ -239,6 +242,22 @@ export async function writeAuditReport(store: Store, file: string): Promise<void
     const cells = defs.flatMap((d) => {
       const names = (ids: readonly string[]) =>
         ids.map((id) => choicesOf(d).find((ch) => ch.id === id)?.name ?? id).join('; ') || 'BLANK';
+      const tally = (votes: Readonly<Record<string, number>>) =>
+        Object.entries(votes)
+          .map(([id, v]) => `${names([id])}: ${v}`)
+          .join('; ');
+      const read = i?.contests.find((c) => c.contest === d.id);
+      if (log.start.type === 'batch') {
+        const reported = batches.get(b.ballotId)?.votes?.[d.id] ?? {};
+        if (!i) return ['NOT YET AUDITED', tally(reported), ''];
+        if (i.notFound) return ['BATCH NOT FOUND', tally(reported), 'Yes'];
+        const audited = read?.votes ?? {};
+        return [
+          tally(audited),
+          tally(reported),
+          canonicalJson(audited) === canonicalJson(reported) ? 'No' : 'Yes',
+        ];
+      }
       const cvr = b.cvr
         ? readingOf(
             d,
@@ -246,7 +265,6 @@ export async function writeAuditReport(store: Store, file: string): Promise<void
           )
         : undefined;
       if (!i) return ['NOT YET AUDITED', cvr ? names(cvr) : '', ''];
-      const read = i.contests.find((c) => c.contest === d.id);
       const paper = i.notFound ? undefined : paperReadingOf(d, read);
       const paperText = i.notFound ? 'BALLOT NOT FOUND' : read ? names(paper!) : 'CONTEST NOT ON BALLOT';
       const differs = cvr !== undefined && (paper === undefined || !sameReading(d, cvr, paper));

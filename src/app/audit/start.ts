@@ -3,7 +3,7 @@
  * the seed are logged once — with the first round's sample, so the seed is fixed before anyone sees a
  * ballot drawn with it. A second start is refused.
  */
-import { manifestTotal, reconcileManifest } from '../../core/audit/population.js';
+import { batchKey, manifestTotal, reconcileManifest } from '../../core/audit/population.js';
 import type {
   AuditManifestPart,
   AuditStart,
@@ -12,9 +12,11 @@ import type {
   ReportedContest,
 } from '../../core/audit/records.js';
 import { firstRoundDraws, sampleDigest } from '../../core/audit/replay.js';
-import { utf8 } from '../../core/bytes.js';
+import type { ReportedTally } from '../../core/audit/reported.js';
+import { toHex, utf8 } from '../../core/bytes.js';
 import { canonicalJson } from '../../core/canonical-json.js';
 import { didYouMean } from '../../core/closest.js';
+import type { Election } from '../../core/election/schema.js';
 import { MAX_ENTRY_BYTES } from '../../core/entries.js';
 import { parseVerifierKey, type Signer } from '../../core/log/note.js';
 import { readBallotManifest } from '../../formats/manifest/ballot-manifest.js';
@@ -93,13 +95,26 @@ export async function startAudit(store: Store, o: StartOptions): Promise<Started
     manifest = await readBallotManifest(o.manifest);
     manifestSha256 = await fileSha256(o.manifest);
     differences = reconcileManifest(manifest, cvrBatches);
-    if (differences.length > 0 && o.type === 'comparison')
+    if (differences.length > 0 && o.type !== 'polling')
       throw new Error(
-        `${o.manifest}: the manifest does not reconcile with the CVRs, so a comparison audit cannot rely on it:\n  ${differences.slice(0, 20).join('\n  ')}${differences.length > 20 ? `\n  … and ${differences.length - 20} more` : ''}`,
+        `${o.manifest}: the manifest does not reconcile with the CVRs, so a ${o.type} audit cannot rely on it:\n  ${differences.slice(0, 20).join('\n  ')}${differences.length > 20 ? `\n  … and ${differences.length - 20} more` : ''}`,
       );
   }
+  if (o.type === 'batch') {
+    if (contests.some((c) => c.assertions))
+      throw new Error(
+        'a batch comparison audit checks plurality, vote-for-N and yes/no contests: audit an IRV contest by ballot comparison',
+      );
+    manifest = batchResults(tally, cvrBatches, contests, election, manifest);
+    manifestSha256 ??= toHex(nodeSha256(utf8(canonicalJson(manifest))));
+  }
   const parts = manifestParts(manifest);
-  const population = o.type === 'polling' && o.manifest ? manifestTotal(manifest) : report.cvrs;
+  const population =
+    o.type === 'batch'
+      ? manifest.length
+      : o.type === 'polling' && o.manifest
+        ? manifestTotal(manifest)
+        : report.cvrs;
   if (population === 0) throw new Error('there are no ballots to sample from');
   const start: AuditStart = {
     record: 'start',
@@ -110,7 +125,7 @@ export async function startAudit(store: Store, o: StartOptions): Promise<Started
     population,
     ...(manifestSha256 ? { manifest: { sha256: manifestSha256, parts: parts.length } } : {}),
   };
-  const firstRound = firstRoundDraws(start);
+  const firstRound = firstRoundDraws(start, manifest);
   const log = { start, manifest, rounds: [], interpretations: new Map(), results: [] };
   const draws = await drawAudit(log, await readCvrKeys(store), firstRound);
   const records: AuditAppend = [
@@ -120,6 +135,36 @@ export async function startAudit(store: Store, o: StartOptions): Promise<Started
   ];
   await appendAudit(store, records, o.signer, o.now);
   return { start, firstRound, differences };
+}
+
+/**
+ * A batch audit's batches: every batch the CVRs name, with its ballots and reported votes per audited
+ * contest (its CVRs' tally), and its container where the office's manifest gives one.
+ */
+function batchResults(
+  tally: ReportedTally,
+  cvrBatches: ReadonlyMap<string, number>,
+  contests: readonly ReportedContest[],
+  election: Election,
+  office: readonly ManifestBatchRecord[],
+): ManifestBatchRecord[] {
+  const defs = contests.map((c) => election.contests.find((k) => k.id === c.contest)!);
+  const container = new Map(office.map((b) => [batchKey(b.tabulator, b.batch), b.container]));
+  return tally.batchKeys().map((key) => {
+    const [tabulator, batch] = key.split('\u0000') as [string, string];
+    if (!batch)
+      throw new Error(
+        `CVRs${tabulator ? ` of tabulator ${tabulator}` : ''} name no batch: a batch comparison audit needs every CVR's batch`,
+      );
+    const box = container.get(key) ?? container.get(batchKey(undefined, batch));
+    return {
+      batch,
+      ...(tabulator ? { tabulator } : {}),
+      ...(box ? { container: box } : {}),
+      ballots: cvrBatches.get(key) ?? 0,
+      votes: Object.fromEntries(defs.map((d) => [d.id, tally.batchVotes(key, d)])),
+    };
+  });
 }
 
 /** The manifest in parts small enough for one log entry each. */

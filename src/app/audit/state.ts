@@ -3,6 +3,7 @@
  * each sampled ballot located (CVR, tabulator, batch, position, container) for retrieval.
  */
 
+import { batchUnits, drawBatches } from '../../core/audit/batches.js';
 import {
   cvrBallotId,
   manifestBatchNames,
@@ -55,6 +56,8 @@ export async function drawAudit(
   count: number,
 ): Promise<Draw[]> {
   if (count === 0) return [];
+  if (log.start.type === 'batch')
+    return drawBatches(log.start.seed, batchUnits(log.start.contests, log.manifest), count, nodeSha256);
   const withReplacement = log.start.type === 'polling';
   if (withReplacement && log.manifest.length > 0) {
     const names = manifestBatchNames(log.manifest);
@@ -99,6 +102,22 @@ export async function locateBallots(
   const containerOf = new Map(log.manifest.map((b) => [`${b.tabulator ?? ''}\u0000${b.batch}`, b.container]));
   const container = (tabulator?: string, batch?: string) =>
     containerOf.get(`${tabulator ?? ''}\u0000${batch}`) ?? containerOf.get(`\u0000${batch}`) ?? null;
+  if (log.start.type === 'batch') {
+    const units = new Map(batchUnits(log.start.contests, log.manifest).units.map((u) => [u.id, u.record]));
+    return ids.map((ballotId) => {
+      const b = units.get(ballotId);
+      return {
+        ballotId,
+        cvrId: null,
+        tabulator: b?.tabulator ?? null,
+        batch: b?.batch ?? null,
+        position: null,
+        container: b?.container ?? null,
+        imprintedId: null,
+        timesDrawn: times.get(ballotId) ?? 0,
+      };
+    });
+  }
   if (log.start.type === 'polling' && log.manifest.length > 0) {
     const locate = manifestLocator(log.manifest);
     return ids.map((ballotId) => {

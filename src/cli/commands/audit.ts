@@ -38,10 +38,6 @@ export function registerAuditCommands(program: Command): void {
           json?: boolean;
         },
       ) => {
-        if (o.type === 'batch')
-          throw new CliFailure(
-            'batch comparison audits are not available yet: use --type comparison or polling',
-          );
         if (!(AUDIT_TYPES as readonly string[]).includes(o.type))
           throw new CliFailure(`unknown audit type ${JSON.stringify(o.type)}: use ${AUDIT_TYPES.join(', ')}`);
         const signer = await readSignerKey(o.key);
@@ -70,7 +66,7 @@ export function registerAuditCommands(program: Command): void {
         if (o.json) printJson(out);
         else
           say(
-            `Audit started (${out.type}, risk limit ${out.riskLimit}, seed ${out.seed}): round 1 draws ${out.sampleSize} of ${out.population} ballots for ${out.contests.join(', ')}.${started.start.contests
+            `Audit started (${out.type}, risk limit ${out.riskLimit}, seed ${out.seed}): round 1 draws ${out.sampleSize} of ${out.population} ${unitsOf(out.type)} for ${out.contests.join(', ')}.${started.start.contests
               .filter((c) => c.assertions)
               .map(
                 (c) =>
@@ -86,9 +82,10 @@ export function registerAuditCommands(program: Command): void {
     .option('--retrieval <file>', 'write the retrieval list: CSV, or a printable PDF for a .pdf name')
     .option('--json', 'machine-readable output')
     .action(async (o: StoreFlags & { retrieval?: string; json?: boolean }) => {
-      const { round, ballots } = await withStore(o, async (store) =>
-        currentRound(store, await requireAudit(store)),
-      );
+      const { round, ballots, type } = await withStore(o, async (store) => {
+        const audit = await requireAudit(store);
+        return { ...(await currentRound(store, audit)), type: audit.log.start.type };
+      });
       if (o.retrieval) await writeRetrievalList(o.retrieval, round, ballots);
       const out = {
         round,
@@ -105,7 +102,7 @@ export function registerAuditCommands(program: Command): void {
       };
       if (o.json) printJson(out);
       else {
-        say(`Round ${round}: ${ballots.length} ballots to retrieve.`);
+        say(`Round ${round}: ${ballots.length} ${unitsOf(type)} to retrieve.`);
         for (const b of out.ballots)
           say(
             `  ${[b.container, b.tabulator, b.batch, b.position].filter((x) => x !== null).join(' / ')}  ${b.ballotId}`,
@@ -115,7 +112,7 @@ export function registerAuditCommands(program: Command): void {
 
   withStoreOptions(audit.command('record'))
     .description(
-      "record the audit boards' readings (CSV: ballotId,contest,choices; NOT_FOUND for a missing ballot)",
+      "record the audit boards' readings (CSV: ballotId,contest,choices; a batch audit's hand tallies: batch,contest,choice,votes; NOT_FOUND for what cannot be found)",
     )
     .requiredOption('--key <file>', "the log's signing key")
     .requiredOption('--file <csv>', 'the readings')
@@ -138,7 +135,7 @@ export function registerAuditCommands(program: Command): void {
       if (o.json) printJson(s);
       else {
         say(
-          `Round ${s.round} (${s.type}, risk limit ${s.riskLimit})${s.over ? ': the audit is over' : `: ${s.awaiting} ballots to record`}.`,
+          `Round ${s.round} (${s.type}, risk limit ${s.riskLimit})${s.over ? ': the audit is over' : `: ${s.awaiting} ${unitsOf(s.type)} to record`}.`,
         );
         for (const c of s.contests)
           say(
@@ -155,3 +152,6 @@ export function registerAuditCommands(program: Command): void {
       say(`Wrote ${o.out}.`);
     });
 }
+
+/** What an audit of this type draws: batches for a batch audit, ballots otherwise. */
+const unitsOf = (type: string) => (type === 'batch' ? 'batches' : 'ballots');

@@ -41,6 +41,7 @@ export function measureContest(
   riskLimit: number,
   sample: readonly Observation[],
 ): Measurement {
+  if (type === 'batch') throw new Error('batch audits are measured by batches.ts');
   return type === 'comparison'
     ? measureComparison(contest, population, riskLimit, sample)
     : measurePolling(contest, population, riskLimit, sample);

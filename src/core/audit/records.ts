@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 
-export const AUDIT_TYPES = ['comparison', 'polling'] as const;
+export const AUDIT_TYPES = ['comparison', 'polling', 'batch'] as const;
 export const AuditTypeSchema = z.enum(AUDIT_TYPES);
 export type AuditType = z.infer<typeof AuditTypeSchema>;
 
@@ -55,6 +55,8 @@ export const ManifestBatchRecordSchema = z
     container: Text.optional(),
     tabulator: Text.optional(),
     cvr: Text.optional(),
+    /** Batch audits: the batch's reported votes per audited contest id and choice id (its CVRs' tally). */
+    votes: z.record(Text, z.record(Text, Count)).optional(),
   })
   .strict();
 
@@ -65,7 +67,7 @@ export const AuditStartSchema = z
     riskLimit: Decimal,
     seed: z.string().min(1).max(1000),
     contests: z.array(ReportedContestSchema).min(1),
-    /** Ballots the sample is drawn from: the CVRs, or the manifest's ballots. */
+    /** What the sample is drawn from: ballots (the CVRs, or the manifest's), or a batch audit's batches. */
     population: Count,
     /** The manifest's SHA-256 and how many parts of batches follow, when sampling from a manifest. */
     manifest: z
@@ -93,7 +95,15 @@ export const AuditRoundSchema = z
   })
   .strict();
 
-export const InterpretedContestSchema = z.object({ contest: Text, choices: z.array(Text) }).strict();
+export const InterpretedContestSchema = z
+  .object({
+    contest: Text,
+    /** The votes on one paper ballot (a ranked contest's in rank order). */
+    choices: z.array(Text),
+    /** Batch audits: the batch's hand tally per choice id (`choices` then empty). */
+    votes: z.record(Text, Count).optional(),
+  })
+  .strict();
 
 export const AuditInterpretationSchema = z
   .object({
@@ -139,6 +149,7 @@ export type AuditStart = z.infer<typeof AuditStartSchema>;
 export type AuditManifestPart = z.infer<typeof AuditManifestPartSchema>;
 export type AuditRound = z.infer<typeof AuditRoundSchema>;
 export type AuditInterpretation = z.infer<typeof AuditInterpretationSchema>;
+export type InterpretedContest = z.infer<typeof InterpretedContestSchema>;
 export type ContestOutcome = z.infer<typeof ContestOutcomeSchema>;
 export type AuditResult = z.infer<typeof AuditResultSchema>;
 export type AuditRecord = z.infer<typeof AuditRecordSchema>;

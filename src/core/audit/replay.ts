@@ -10,6 +10,7 @@ import type { Contest, Election } from '../election/schema.js';
 import type { Sha256 } from '../hash.js';
 import { err, ok, type Result } from '../result.js';
 import type { Draw } from '../rla/sampler.js';
+import { type BatchObservation, type BatchUnit, batchUnits, measureBatchContest } from './batches.js';
 import { type Measurement, measureContest, type Observation } from './measure.js';
 import type {
   AuditInterpretation,
@@ -111,11 +112,17 @@ function contestDef(election: Election, id: string): Contest {
   return c;
 }
 
-/** The draws the first round is planned to bring the sample to. */
-export function firstRoundDraws(start: AuditStart): number {
+/** The draws the first round is planned to bring the sample to (a batch audit's batches are its manifest). */
+export function firstRoundDraws(start: AuditStart, manifest: readonly ManifestBatchRecord[]): number {
+  const alpha = riskLimitOf(start);
+  const units = start.type === 'batch' ? batchUnits(start.contests, manifest) : undefined;
   return planDraws(
     start,
-    start.contests.map((c) => measureContest(start.type, c, start.population, riskLimitOf(start), [])),
+    start.contests.map((c) =>
+      units
+        ? measureBatchContest(c, units, alpha, [])
+        : measureContest(start.type, c, start.population, alpha, []),
+    ),
     0,
   );
 }
@@ -136,12 +143,26 @@ export function assessRound(ctx: AuditContext, round: number, draws: readonly Dr
   const alpha = riskLimitOf(start);
   const previous = log.results[round - 2];
   const open: Measurement[] = [];
+  const units = start.type === 'batch' ? batchUnits(start.contests, log.manifest) : undefined;
+  const unitById = new Map(units?.units.map((u) => [u.id, u]));
   const contests: ContestOutcome[] = start.contests.map((rc) => {
     const before = previous?.contests.find((c) => c.contest === rc.contest);
     if (before && before.status !== 'in-progress') return before;
     const def = contestDef(election, rc.contest);
-    const sample: Observation[] = draws.map((d) => observe(ctx, def, d.id));
-    const m = measureContest(start.type, rc, start.population, alpha, sample);
+    const m = units
+      ? measureBatchContest(
+          rc,
+          units,
+          alpha,
+          draws.map((d) => observeBatch(ctx, rc.contest, unitById.get(d.id))),
+        )
+      : measureContest(
+          start.type,
+          rc,
+          start.population,
+          alpha,
+          draws.map((d) => observe(ctx, def, d.id)),
+        );
     const status =
       m.risk <= alpha
         ? 'confirmed'
@@ -178,6 +199,18 @@ function observe(ctx: AuditContext, contest: Contest, ballot: string): Observati
           cvr.contests.find((c) => c.contest === contest.id),
         )
       : null,
+  };
+}
+
+function observeBatch(ctx: AuditContext, contest: string, unit: BatchUnit | undefined): BatchObservation {
+  if (!unit) throw new Error('a drawn batch is not in the logged batches');
+  const interpretation = ctx.log.interpretations.get(unit.id);
+  if (!interpretation) throw new Error(`batch ${unit.id} is in the sample but not tallied`);
+  return {
+    unit,
+    audited: interpretation.notFound
+      ? null
+      : (interpretation.contests.find((c) => c.contest === contest)?.votes ?? {}),
   };
 }
 

@@ -3,12 +3,14 @@
  * overvoted contest gives no votes) and the winners they make; for an IRV contest, the rankings, the IRV
  * winner they elect and the RAIRE assertions that confirm it.
  */
-import type { CvrContest } from '../cvr/model.js';
+import { compareText } from '../compare.js';
+import type { Cvr, CvrContest } from '../cvr/model.js';
 import { summarizeMarks } from '../cvr/votes.js';
 import { type Contest, choicesOf, type Election, type RankedContest } from '../election/schema.js';
 import { err, ok, type Result } from '../result.js';
 import { irvElimination, RankingTally, raire } from '../rla/raire.js';
 import { pairDifficulty } from './measure.js';
+import { batchKey } from './population.js';
 import type { AuditType, ReportedContest } from './records.js';
 
 /** The choice ids a contest on one ballot gives a vote to: none when absent or overvoted. */
@@ -76,6 +78,8 @@ export class ReportedTally {
   private readonly ballots = new Map<string, number>();
   private readonly contests = new Map<string, Contest>();
   private readonly rankings = new Map<string, RankingTally>();
+  /** Votes per batch key, contest and choice (contests that are not ranked): a batch audit's reported results. */
+  private readonly batches = new Map<string, Map<string, Map<string, number>>>();
 
   constructor(election: Election) {
     for (const c of election.contests) {
@@ -86,18 +90,41 @@ export class ReportedTally {
     }
   }
 
-  add(cvr: { contests: readonly CvrContest[] }): void {
+  add(cvr: Pick<Cvr, 'contests' | 'tabulator' | 'batch'>): void {
+    const key = batchKey(cvr.tabulator, cvr.batch);
+    let batch = this.batches.get(key);
+    if (!batch) this.batches.set(key, (batch = new Map()));
     for (const cc of cvr.contests) {
       const votes = this.votes.get(cc.contest);
       const contest = this.contests.get(cc.contest);
       if (!votes || !contest) continue;
       this.ballots.set(cc.contest, this.ballots.get(cc.contest)! + 1);
       const reading = readingOf(contest, cc);
-      this.rankings.get(cc.contest)?.add(reading);
-      // An IRV contest's votes are its first preferences.
-      for (const id of contest.type === 'ranked' ? reading.slice(0, 1) : reading)
+      const ranking = this.rankings.get(cc.contest);
+      if (ranking) {
+        ranking.add(reading);
+        // An IRV contest's votes are its first preferences.
+        if (reading[0] !== undefined) votes.set(reading[0], votes.get(reading[0])! + 1);
+        continue;
+      }
+      let inBatch = batch.get(cc.contest);
+      if (!inBatch) batch.set(cc.contest, (inBatch = new Map()));
+      for (const id of reading) {
         votes.set(id, (votes.get(id) ?? 0) + 1);
+        inBatch.set(id, (inBatch.get(id) ?? 0) + 1);
+      }
     }
+  }
+
+  /** The batch keys (tabulator, batch) the CVRs name, sorted. */
+  batchKeys(): string[] {
+    return [...this.batches.keys()].sort(compareText);
+  }
+
+  /** Reported votes of `contest` in the batch, every choice listed (0 where none). */
+  batchVotes(key: string, contest: Contest): Record<string, number> {
+    const votes = this.batches.get(key)?.get(contest.id);
+    return Object.fromEntries(choicesOf(contest).map((c) => [c.id, votes?.get(c.id) ?? 0]));
   }
 
   /**

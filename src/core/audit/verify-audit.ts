@@ -8,7 +8,9 @@ import { choicesOf, type Election } from '../election/schema.js';
 import type { Sha256 } from '../hash.js';
 import { unruledOrder } from '../rla/raire.js';
 import { type Draw, drawSample } from '../rla/sampler.js';
+import { batchUnits, drawBatches } from './batches.js';
 import {
+  batchKey,
   cvrBallotId,
   manifestBallotIds,
   manifestTotal,
@@ -47,6 +49,30 @@ export interface AuditSummary {
   readonly latest?: AuditResult;
 }
 
+/** How a batch audit's logged batches differ from the batches and tallies of the logged CVRs. */
+function batchResultDifferences(log: AuditLog, e: AuditEvidence): string[] {
+  const out: string[] = [];
+  if (log.start.contests.some((c) => c.assertions))
+    out.push('audit: a batch audit cannot audit an IRV contest by RAIRE assertions');
+  const defs = log.start.contests.map((c) => e.election.contests.find((k) => k.id === c.contest));
+  const logged = new Set<string>();
+  for (const b of log.manifest) {
+    const key = batchKey(b.tabulator, b.batch);
+    logged.add(key);
+    const votes = Object.fromEntries(
+      defs.flatMap((d) => (d ? [[d.id, e.reported.batchVotes(key, d)] as const] : [])),
+    );
+    if (b.ballots !== (e.cvrBatches.get(key) ?? 0) || !sameJson(votes, b.votes ?? {}))
+      out.push(`audit: the logged results of batch ${b.batch} are not the tally of its logged CVRs`);
+  }
+  for (const key of e.cvrBatches.keys())
+    if (!logged.has(key))
+      out.push(`audit: the CVRs' batch ${key.split('\u0000').join('/')} is not in the audit's batches`);
+  return out.slice(0, 20);
+}
+
+const sameJson = (a: CanonicalValue, b: CanonicalValue) => canonicalJson(a) === canonicalJson(b);
+
 /** The ids an audit samples from, in order. */
 export function populationIds(log: AuditLog, cvrKeys: AuditEvidence['cvrKeys']): Iterable<string> {
   if (log.start.type === 'polling' && log.manifest.length > 0) return manifestBallotIds(log.manifest);
@@ -61,7 +87,7 @@ export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[
   const log = read.value;
   if (!log) return { failures };
   const start = log.start;
-  const same = (a: CanonicalValue, b: CanonicalValue) => canonicalJson(a) === canonicalJson(b);
+  const same = sameJson;
 
   for (const logged of start.contests) {
     const def = e.election.contests.find((c) => c.id === logged.contest);
@@ -83,12 +109,17 @@ export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[
         );
     }
   }
-  if (log.manifest.length > 0 && start.type === 'comparison') {
+  if (start.type === 'batch') failures.push(...batchResultDifferences(log, e));
+  else if (log.manifest.length > 0 && start.type === 'comparison') {
     const differences = reconcileManifest(log.manifest, e.cvrBatches);
     if (differences.length > 0) failures.push(`audit: the manifest does not reconcile: ${differences[0]}`);
   }
   const population =
-    start.type === 'polling' && log.manifest.length > 0 ? manifestTotal(log.manifest) : e.cvrKeys.length;
+    start.type === 'batch'
+      ? log.manifest.length
+      : start.type === 'polling' && log.manifest.length > 0
+        ? manifestTotal(log.manifest)
+        : e.cvrKeys.length;
   if (start.population !== population)
     failures.push(
       `audit: the start records ${start.population} ballots to sample from, the log has ${population}`,
@@ -97,7 +128,9 @@ export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[
 
   const total = log.rounds.at(-1)?.draws ?? 0;
   let draws: Draw[] = [];
-  if (total > 0)
+  if (total > 0 && start.type === 'batch')
+    draws = drawBatches(start.seed, batchUnits(start.contests, log.manifest), total, e.sha256);
+  else if (total > 0)
     draws = drawSample(start.seed, populationIds(log, e.cvrKeys), {
       count: total,
       withReplacement: start.type === 'polling',
@@ -133,7 +166,13 @@ export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[
         ? e.election.contests.find((k) => k.id === c.contest)
         : undefined;
       const choices = new Set(def ? choicesOf(def).map((ch) => ch.id) : []);
-      if (!def || c.choices.some((ch) => !choices.has(ch)))
+      const tallied = Object.keys(c.votes ?? {});
+      if (
+        !def ||
+        c.choices.some((ch) => !choices.has(ch)) ||
+        tallied.some((ch) => !choices.has(ch)) ||
+        (start.type === 'batch') !== (c.votes !== undefined)
+      )
         failures.push(`audit: ballot ${i.ballot} records votes outside the audited contests' choices`);
     }
   }
@@ -142,7 +181,7 @@ export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[
   const ctx = { log, election: e.election, cvrOf: (b: string) => cvrs.get(b) ?? null };
   for (const [k, round] of log.rounds.entries()) {
     const n = k + 1;
-    const planned = n === 1 ? firstRoundDraws(start) : log.results[n - 2]?.nextDraws;
+    const planned = n === 1 ? firstRoundDraws(start, log.manifest) : log.results[n - 2]?.nextDraws;
     if (round.draws !== planned)
       failures.push(`audit: round ${n} draws the sample to ${round.draws}, the plan was ${planned}`);
     if (round.sample !== sampleDigest(draws.slice(drawsBefore(log, n), round.draws), e.sha256))

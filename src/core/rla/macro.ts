@@ -28,24 +28,33 @@ export function batchErrorBound(c: MacroContest, batch: BatchVotes): number {
   return u;
 }
 
-/** The batch's taint: its largest observed relative overstatement over its error bound. */
-export function batchTaint(c: MacroContest, reported: BatchVotes, audited: BatchVotes): number {
+/** e_p: the batch's largest observed overstatement of a winner–loser margin, relative to that margin. */
+export function batchOverstatement(
+  c: MacroContest,
+  reported: Pick<BatchVotes, 'votes'>,
+  audited: Pick<BatchVotes, 'votes'>,
+): number {
   let e = Number.NEGATIVE_INFINITY;
   for (const [w, l] of pairsOf(c)) {
     const rep = (reported.votes[w] ?? 0) - (reported.votes[l] ?? 0);
     const aud = (audited.votes[w] ?? 0) - (audited.votes[l] ?? 0);
     e = Math.max(e, (rep - aud) / margin(c, w, l));
   }
-  return e / batchErrorBound(c, reported);
+  return e;
 }
+
+/** The batch's taint: its largest observed relative overstatement over its error bound. */
+export const batchTaint = (c: MacroContest, reported: BatchVotes, audited: BatchVotes): number =>
+  batchOverstatement(c, reported, audited) / batchErrorBound(c, reported);
 
 /** Batches to draw (with probability proportional to error bound) when none show error. */
 export function macroSampleSize(riskLimit: number, totalErrorBound: number): number {
   return Math.ceil(Math.log(riskLimit) / Math.log(1 - 1 / totalErrorBound)) + 1;
 }
 
-/** P-value of the drawn batches' taints: Π (1 − 1/U)/(1 − taint). */
+/** P-value of the drawn batches' taints: Π (1 − 1/U)/(1 − taint); 1 once a taint reaches 1. */
 export function macroPValue(totalErrorBound: number, taints: readonly number[]): number {
+  if (taints.some((t) => t >= 1)) return 1;
   let log = 0;
   for (const taint of taints) log += Math.log(1 - 1 / totalErrorBound) - Math.log(1 - taint);
   return Math.min(1, Math.exp(log));

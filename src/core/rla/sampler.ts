@@ -176,3 +176,41 @@ export function arloBallotNamer(batch: string): (position: number) => string {
 
 /** Arlo's name for ballot `position` (1-based) of batch `batch`. */
 export const arloBallotId = (batch: string, position: number) => arloBallotNamer(batch)(position);
+
+/**
+ * Draws with replacement, each choosing a unit with probability proportional to its weight (MACRO's
+ * sampling proportional to error bound): draw k reads u = uniform(seed_hash + ",ppeb," + k), and takes
+ * the unit whose share of the cumulative weight, in the order given, holds u. Anyone with the seed and
+ * the weights reproduces it; it is this rule's own stream, not Arlo's.
+ */
+export function drawProportional(
+  seed: string,
+  units: readonly { id: string; weight: number }[],
+  count: number,
+  options: { hash?: Sha256; digits?: number } = {},
+): Draw[] {
+  const hash = options.hash ?? sha256;
+  const hashed = seedHash(seed, hash);
+  const cumulative: number[] = [];
+  let total = 0;
+  for (const u of units) cumulative.push((total += u.weight));
+  if (!(total > 0)) throw new Error('no unit has a positive weight to draw by');
+  const times = new Map<string, number>();
+  const out: Draw[] = [];
+  for (let k = 1; k <= count; k++) {
+    const ticket = uniform(`${hashed},ppeb,${k}`, hash);
+    const x = Number(ticket.slice(0, 18)) * total;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! > x) hi = mid;
+      else lo = mid + 1;
+    }
+    const id = units[lo]!.id;
+    const draw = (times.get(id) ?? 0) + 1;
+    times.set(id, draw);
+    out.push({ id, ticket: truncateTicket(ticket, options.digits ?? 9), draw });
+  }
+  return out;
+}
