@@ -92,8 +92,8 @@ export class ReportedTally {
 
   add(cvr: Pick<Cvr, 'contests' | 'tabulator' | 'batch'>): void {
     const key = batchKey(cvr.tabulator, cvr.batch);
-    let batch = this.batches.get(key);
-    if (!batch) this.batches.set(key, (batch = new Map()));
+    const batch = this.batches.get(key) ?? new Map<string, Map<string, number>>();
+    this.batches.set(key, batch);
     for (const cc of cvr.contests) {
       const votes = this.votes.get(cc.contest);
       const contest = this.contests.get(cc.contest);
@@ -107,8 +107,8 @@ export class ReportedTally {
         if (reading[0] !== undefined) votes.set(reading[0], votes.get(reading[0])! + 1);
         continue;
       }
-      let inBatch = batch.get(cc.contest);
-      if (!inBatch) batch.set(cc.contest, (inBatch = new Map()));
+      const inBatch = batch.get(cc.contest) ?? new Map<string, number>();
+      batch.set(cc.contest, inBatch);
       for (const id of reading) {
         votes.set(id, (votes.get(id) ?? 0) + 1);
         inBatch.set(id, (inBatch.get(id) ?? 0) + 1);

@@ -193,7 +193,10 @@ export function drawProportional(
   const hashed = seedHash(seed, hash);
   const cumulative: number[] = [];
   let total = 0;
-  for (const u of units) cumulative.push((total += u.weight));
+  for (const u of units) {
+    total += u.weight;
+    cumulative.push(total);
+  }
   if (!(total > 0)) throw new Error('no unit has a positive weight to draw by');
   const times = new Map<string, number>();
   const out: Draw[] = [];
