@@ -44,7 +44,8 @@ export async function recordInterpretations(
   const audited = log.start.contests.map((c) => election.contests.find((k) => k.id === c.contest)!);
 
   const unit = log.start.type === 'batch' ? 'batch' : 'ballot';
-  const claim = (ballot: string, where: string) => {
+  const readings = new Map<string, Reading>();
+  const claim: Claim = (ballot, where, notFound) => {
     if (!ballot) throw new InputError(file, where, `no ${unit}`);
     if (log.interpretations.has(ballot))
       throw new InputError(
@@ -54,11 +55,15 @@ export async function recordInterpretations(
       );
     if (!open.has(ballot))
       throw new InputError(file, where, `${unit} ${ballot} is not in round ${round}'s sample`);
+    const reading = readings.get(ballot) ?? { notFound: false, contests: new Map() };
+    readings.set(ballot, reading);
+    if (notFound ? reading.contests.size > 0 : reading.notFound)
+      throw new InputError(file, where, `${unit} ${ballot} is recorded as not found and with a reading`);
+    if (notFound) reading.notFound = true;
+    return reading;
   };
-  const readings =
-    log.start.type === 'batch'
-      ? await readBatchTallies(file, audited, claim)
-      : await readBallotReadings(file, audited, claim);
+  if (log.start.type === 'batch') await readBatchTallies(file, audited, claim);
+  else await readBallotReadings(file, audited, claim);
   if (readings.size === 0) throw new InputError(file, undefined, `the file records no ${unit}`);
 
   const ballots = await locateBallots(store, audit, [...readings.keys()], draws);
@@ -108,30 +113,18 @@ interface Reading {
   contests: Map<string, InterpretedContest | null>;
 }
 
-type Claim = (ballot: string, where: string) => void;
+/** Checks that a line may record `ballot` (in the sample, not yet recorded) and gives its reading so far. */
+type Claim = (ballot: string, where: string, notFound: boolean) => Reading;
 
 /** `ballotId,contest,choices`: each sampled ballot's votes as read on paper. */
-async function readBallotReadings(
-  file: string,
-  audited: readonly Contest[],
-  claim: Claim,
-): Promise<Map<string, Reading>> {
-  const readings = new Map<string, Reading>();
-  const rows = csvColumns(file, ['ballotId', 'contest', 'choices']);
-  for await (const { where, cell } of rows) {
+async function readBallotReadings(file: string, audited: readonly Contest[], claim: Claim): Promise<void> {
+  for await (const { where, cell } of csvColumns(file, ['ballotId', 'contest', 'choices'])) {
     const ballot = cell('ballotId');
     const contestName = cell('contest');
     const choicesCell = cell('choices');
-    claim(ballot, where);
-    const reading = readingOf(readings, ballot);
-    if (choicesCell === NOT_FOUND || contestName === NOT_FOUND) {
-      if (reading.contests.size > 0)
-        throw new InputError(file, where, `ballot ${ballot} is recorded as not found and with votes`);
-      reading.notFound = true;
-      continue;
-    }
-    if (reading.notFound)
-      throw new InputError(file, where, `ballot ${ballot} is recorded as not found and with votes`);
+    const notFound = choicesCell === NOT_FOUND || contestName === NOT_FOUND;
+    const reading = claim(ballot, where, notFound);
+    if (notFound) continue;
     const contest = findContest(audited, contestName, file, where);
     if (reading.contests.has(contest.id))
       throw new InputError(file, where, `ballot ${ballot} has a second entry for ${contest.title}`);
@@ -142,32 +135,21 @@ async function readBallotReadings(
         : { contest: contest.id, choices: parseChoices(contest, choicesCell, file, where) },
     );
   }
-  return readings;
 }
 
 /**
  * `batch,contest,choice,votes`: each sampled batch's hand tally, a line per choice (a choice left out
  * counted 0), every audited contest tallied for every batch listed; `NOT_FOUND` for a batch not found.
  */
-async function readBatchTallies(
-  file: string,
-  audited: readonly Contest[],
-  claim: Claim,
-): Promise<Map<string, Reading>> {
+async function readBatchTallies(file: string, audited: readonly Contest[], claim: Claim): Promise<void> {
   const readings = new Map<string, Reading>();
   const seen = new Set<string>();
   for await (const { where, cell } of csvColumns(file, ['batch', 'contest', 'choice', 'votes'])) {
     const batch = cell('batch');
-    claim(batch, where);
-    const reading = readingOf(readings, batch);
-    if (cell('choice') === NOT_FOUND || cell('contest') === NOT_FOUND) {
-      if (reading.contests.size > 0)
-        throw new InputError(file, where, `batch ${batch} is recorded as not found and with a tally`);
-      reading.notFound = true;
-      continue;
-    }
-    if (reading.notFound)
-      throw new InputError(file, where, `batch ${batch} is recorded as not found and with a tally`);
+    const notFound = cell('choice') === NOT_FOUND || cell('contest') === NOT_FOUND;
+    const reading = claim(batch, where, notFound);
+    readings.set(batch, reading);
+    if (notFound) continue;
     const contest = findContest(audited, cell('contest'), file, where);
     const [choice] = parseChoices(contest, cell('choice'), file, where);
     if (!choice) throw new InputError(file, where, 'no choice named');
@@ -200,16 +182,6 @@ async function readBatchTallies(
       if (!tallied) throw new InputError(file, undefined, `batch ${batch} has no tally for ${c.title}`);
     }
   }
-  return readings;
-}
-
-function readingOf(readings: Map<string, Reading>, id: string): Reading {
-  let reading = readings.get(id);
-  if (!reading) {
-    reading = { notFound: false, contests: new Map() };
-    readings.set(id, reading);
-  }
-  return reading;
 }
 
 /** The rows of a CSV whose header names `columns` (in any order, any case), each cell trimmed. */

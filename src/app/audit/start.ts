@@ -3,7 +3,7 @@
  * the seed are logged once — with the first round's sample, so the seed is fixed before anyone sees a
  * ballot drawn with it. A second start is refused.
  */
-import { batchKey, manifestTotal, reconcileManifest } from '../../core/audit/population.js';
+import { auditPopulation, batchKey, reconcileManifest } from '../../core/audit/population.js';
 import type {
   AuditManifestPart,
   AuditStart,
@@ -109,13 +109,8 @@ export async function startAudit(store: Store, o: StartOptions): Promise<Started
     manifestSha256 ??= toHex(nodeSha256(utf8(canonicalJson(manifest))));
   }
   const parts = manifestParts(manifest);
-  const population =
-    o.type === 'batch'
-      ? manifest.length
-      : o.type === 'polling' && o.manifest
-        ? manifestTotal(manifest)
-        : report.cvrs;
-  if (population === 0) throw new Error('there are no ballots to sample from');
+  const population = auditPopulation(o.type, manifest, report.cvrs);
+  if (population === 0) throw new Error('there is nothing to sample from');
   const start: AuditStart = {
     record: 'start',
     type: o.type,

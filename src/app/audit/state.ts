@@ -3,7 +3,7 @@
  * each sampled ballot located (CVR, tabulator, batch, position, container) for retrieval.
  */
 
-import { batchUnits, drawBatches } from '../../core/audit/batches.js';
+import { batchUnits } from '../../core/audit/batches.js';
 import {
   cvrBallotId,
   manifestBatchNames,
@@ -12,11 +12,11 @@ import {
 } from '../../core/audit/population.js';
 import type { AuditRecord } from '../../core/audit/records.js';
 import { type AuditLog, drawsBefore, newBallots, readAuditLog } from '../../core/audit/replay.js';
-import { type AuditEvidence, populationIds } from '../../core/audit/verify-audit.js';
+import { type AuditEvidence, drawLogged } from '../../core/audit/verify-audit.js';
 import { compareText } from '../../core/compare.js';
 import type { Cvr } from '../../core/cvr/model.js';
 import { decodeEntry } from '../../core/entries.js';
-import { type Draw, drawSample } from '../../core/rla/sampler.js';
+import type { Draw } from '../../core/rla/sampler.js';
 import { nodeSha256 } from '../../platform/node-sha256.js';
 import type { Store } from '../../store/store.js';
 import { drawFromManifest } from '../sample-manifest.js';
@@ -55,23 +55,16 @@ export async function drawAudit(
   cvrKeys: AuditEvidence['cvrKeys'],
   count: number,
 ): Promise<Draw[]> {
-  if (count === 0) return [];
-  if (log.start.type === 'batch')
-    return drawBatches(log.start.seed, batchUnits(log.start.contests, log.manifest), count, nodeSha256);
-  const withReplacement = log.start.type === 'polling';
-  if (withReplacement && log.manifest.length > 0) {
+  // A polled manifest can be millions of ballots: searched on two threads (the same draws).
+  if (count > 0 && log.start.type === 'polling' && log.manifest.length > 0) {
     const names = manifestBatchNames(log.manifest);
     return drawFromManifest(
       log.start.seed,
       log.manifest.map((b, i) => ({ batch: names[i]!, ballots: b.ballots })),
-      { count, withReplacement },
+      { count, withReplacement: true },
     );
   }
-  return drawSample(log.start.seed, populationIds(log, cvrKeys), {
-    count,
-    withReplacement,
-    hash: nodeSha256,
-  });
+  return drawLogged(log, cvrKeys, count, nodeSha256);
 }
 
 export interface SampledBallot {

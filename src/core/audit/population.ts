@@ -5,7 +5,7 @@
  */
 import type { Cvr } from '../cvr/model.js';
 import { arloBallotNamer, pythonStrRepr } from '../rla/sampler.js';
-import type { ManifestBatchRecord } from './records.js';
+import type { AuditType, ManifestBatchRecord } from './records.js';
 
 export const cvrBallotId = (cvr: Pick<Cvr, 'jurisdiction' | 'id'>, qualify: boolean): string =>
   qualify ? `${cvr.jurisdiction}/${cvr.id}` : cvr.id;
@@ -58,6 +58,18 @@ export function manifestLocator(
 
 export const manifestTotal = (manifest: readonly ManifestBatchRecord[]) =>
   manifest.reduce((n, b) => n + b.ballots, 0);
+
+/** How many units an audit samples from: a batch audit's batches, a polled manifest's ballots, or the CVRs. */
+export const auditPopulation = (
+  type: AuditType,
+  manifest: readonly ManifestBatchRecord[],
+  cvrs: number,
+): number =>
+  type === 'batch'
+    ? manifest.length
+    : type === 'polling' && manifest.length > 0
+      ? manifestTotal(manifest)
+      : cvrs;
 
 /** Differences between a manifest's batch counts and the CVRs' (by tabulator and batch); empty when they reconcile. */
 export function reconcileManifest(

@@ -10,10 +10,10 @@ import { unruledOrder } from '../rla/raire.js';
 import { type Draw, drawSample } from '../rla/sampler.js';
 import { batchUnits, drawBatches } from './batches.js';
 import {
+  auditPopulation,
   batchKey,
   cvrBallotId,
   manifestBallotIds,
-  manifestTotal,
   qualifiesIds,
   reconcileManifest,
 } from './population.js';
@@ -73,11 +73,22 @@ function batchResultDifferences(log: AuditLog, e: AuditEvidence): string[] {
 
 const sameJson = (a: CanonicalValue, b: CanonicalValue) => canonicalJson(a) === canonicalJson(b);
 
-/** The ids an audit samples from, in order. */
-export function populationIds(log: AuditLog, cvrKeys: AuditEvidence['cvrKeys']): Iterable<string> {
-  if (log.start.type === 'polling' && log.manifest.length > 0) return manifestBallotIds(log.manifest);
-  const qualify = qualifiesIds(cvrKeys);
-  return cvrKeys.map((k) => cvrBallotId(k, qualify));
+/** The first `count` draws of a logged audit's sample, from its seed (core's sampler, one thread). */
+export function drawLogged(
+  log: AuditLog,
+  cvrKeys: AuditEvidence['cvrKeys'],
+  count: number,
+  hash: Sha256,
+): Draw[] {
+  if (count === 0) return [];
+  const { start } = log;
+  if (start.type === 'batch')
+    return drawBatches(start.seed, batchUnits(start.contests, log.manifest), count, hash);
+  const ids =
+    start.type === 'polling' && log.manifest.length > 0
+      ? manifestBallotIds(log.manifest)
+      : cvrKeys.map((k) => cvrBallotId(k, qualifiesIds(cvrKeys)));
+  return drawSample(start.seed, ids, { count, withReplacement: start.type === 'polling', hash });
 }
 
 export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[]; summary?: AuditSummary }> {
@@ -87,14 +98,13 @@ export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[
   const log = read.value;
   if (!log) return { failures };
   const start = log.start;
-  const same = sameJson;
 
   for (const logged of start.contests) {
     const def = e.election.contests.find((c) => c.id === logged.contest);
     const recomputed = def
       ? e.reported.report(def, { type: start.type, riskLimit: riskLimitOf(start) })
       : undefined;
-    if (!recomputed?.ok || !same(recomputed.value as CanonicalValue, logged as CanonicalValue))
+    if (!recomputed?.ok || !sameJson(recomputed.value as CanonicalValue, logged as CanonicalValue))
       failures.push(`audit: the reported outcome of ${logged.name} is not the tally of the logged CVRs`);
     else if (def && logged.assertions) {
       // Checked apart from the search that chose them: together they must rule out every other winner.
@@ -114,28 +124,15 @@ export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[
     const differences = reconcileManifest(log.manifest, e.cvrBatches);
     if (differences.length > 0) failures.push(`audit: the manifest does not reconcile: ${differences[0]}`);
   }
-  const population =
-    start.type === 'batch'
-      ? log.manifest.length
-      : start.type === 'polling' && log.manifest.length > 0
-        ? manifestTotal(log.manifest)
-        : e.cvrKeys.length;
+  const population = auditPopulation(start.type, log.manifest, e.cvrKeys.length);
   if (start.population !== population)
     failures.push(
-      `audit: the start records ${start.population} ballots to sample from, the log has ${population}`,
+      `audit: the start records ${start.population} ${start.type === 'batch' ? 'batches' : 'ballots'} to sample from, the log has ${population}`,
     );
   if (failures.length > 0) return { failures };
 
   const total = log.rounds.at(-1)?.draws ?? 0;
-  let draws: Draw[] = [];
-  if (total > 0 && start.type === 'batch')
-    draws = drawBatches(start.seed, batchUnits(start.contests, log.manifest), total, e.sha256);
-  else if (total > 0)
-    draws = drawSample(start.seed, populationIds(log, e.cvrKeys), {
-      count: total,
-      withReplacement: start.type === 'polling',
-      hash: e.sha256,
-    });
+  const draws = drawLogged(log, e.cvrKeys, total, e.sha256);
   const cvrs = new Map<string, Cvr | null>();
   const qualify = qualifiesIds(e.cvrKeys);
   for (const i of log.interpretations.values()) {
@@ -194,7 +191,7 @@ export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[
         n,
         draws.slice(0, round.draws),
       );
-      if (!same(expected as unknown as CanonicalValue, logged as unknown as CanonicalValue))
+      if (!sameJson(expected as unknown as CanonicalValue, logged as unknown as CanonicalValue))
         failures.push(
           `audit: round ${n}'s logged risks do not follow from the sample and the interpretations`,
         );
