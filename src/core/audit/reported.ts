@@ -31,19 +31,32 @@ export function rankingOf(
   if (!cc) return [];
   const skipOvervotes = contest.rules?.overvoteRule === 'alwaysSkipToNextRank';
   const maxSkipped = Number(contest.rules?.maxSkippedRanksAllowed ?? 'unlimited');
-  const byRank = new Map<number, string[]>((cc.overvotedRanks ?? []).map((r) => [r, ['', '']]));
-  for (const m of cc.marks) byRank.set(m.rank ?? 1, [...(byRank.get(m.rank ?? 1) ?? []), m.choice]);
+  // Marks come sorted by rank (the canonical order); this runs once per ballot in every verification.
+  const rankOf = (m: { rank?: number }) => m.rank ?? 1;
+  const marks = cc.marks.every((m, i, a) => i === 0 || rankOf(a[i - 1]!) <= rankOf(m))
+    ? cc.marks
+    : [...cc.marks].sort((a, b) => rankOf(a) - rankOf(b));
+  const over = [...(cc.overvotedRanks ?? [])].sort((a, b) => a - b);
   const out: string[] = [];
+  let i = 0;
+  let k = 0;
   let last = 0;
-  for (const rank of [...byRank.keys()].sort((a, b) => a - b)) {
+  while (i < marks.length || k < over.length) {
+    const rank = Math.min(
+      i < marks.length ? rankOf(marks[i]!) : Number.POSITIVE_INFINITY,
+      k < over.length ? over[k]! : Number.POSITIVE_INFINITY,
+    );
     if (rank - last - 1 > maxSkipped) break;
     last = rank;
-    const at = byRank.get(rank)!;
-    if (at.length > 1) {
+    let marked = 0;
+    let choice = '';
+    for (; i < marks.length && rankOf(marks[i]!) === rank; i++, marked++) choice = marks[i]!.choice;
+    for (; k < over.length && over[k] === rank; k++) marked += 2;
+    if (marked > 1) {
       if (skipOvervotes) continue;
       break;
     }
-    if (!out.includes(at[0]!)) out.push(at[0]!);
+    if (!out.includes(choice)) out.push(choice);
   }
   return out;
 }
