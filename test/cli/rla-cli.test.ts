@@ -97,6 +97,35 @@ describe('tallyproof rla', () => {
     expect(r.pValue).toBe(0);
   });
 
+  it('alpha --assume: the draws needed were every value the one assumed (8 for 1s, 14 for 0.75s)', () => {
+    const size = (x: string) =>
+      (
+        json([
+          'rla',
+          'alpha',
+          '--values',
+          '1',
+          '--t',
+          '0.5',
+          '--u',
+          '1',
+          '--eta',
+          '0.75',
+          '--estimator',
+          'fixed',
+          '--N',
+          '1000',
+          '--risk-limit',
+          '0.05',
+          '--assume',
+          x,
+        ]) as { sampleSize: number | null }
+      ).sampleSize;
+    expect(size('1')).toBe(8);
+    expect(size('0.75')).toBe(14);
+    expect(size('0.5')).toBeNull();
+  });
+
   it('draw: ids in sample order with tickets and draw counts; Arlo names from a manifest', () => {
     const dir = tempDir();
     const ids = path.join(dir, 'ids.txt');

@@ -1,7 +1,7 @@
 /** The audit mathematics against the published figures (STANDARDS.md §5), and the risk limit by simulation. */
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/core/random.js';
-import { alphaMartingale } from '../../src/core/rla/alpha.js';
+import { alphaMartingale, alphaSampleSize, comparisonValues } from '../../src/core/rla/alpha.js';
 import { pluralityAssorter, superMajorityAssorter } from '../../src/core/rla/assorters.js';
 import { binomialUpperTail, logBinomialPmf, logGamma } from '../../src/core/rla/binomial.js';
 import {
@@ -91,6 +91,38 @@ describe('ALPHA', () => {
     expect(firstBelow(1)).toBe(8);
     expect(firstBelow(0.75)).toBe(14);
   });
+  it('estimates sample sizes: 8 and 14 as published; a comparison audit needs more with overstatements', () => {
+    const fixed = { t: 0.5, u: 1, eta: 0.75, estimator: 'fixed' as const, N: 1000 };
+    expect(alphaSampleSize(0.05, fixed, () => 1)).toBe(8);
+    expect(alphaSampleSize(0.05, fixed, () => 0.75)).toBe(14);
+    expect(alphaSampleSize(0.05, fixed, () => 0.5)).toBe(Number.POSITIVE_INFINITY);
+    // Comparison, diluted margin 0.1: the overstatement assorter, shrink-trunc starting at 0.9·u.
+    const sizeFor = (rates: { o1?: number; o2?: number }) => {
+      const { u, value } = comparisonValues(0.1, rates);
+      const options = { t: 0.5, u, eta: 0.9 * u, estimator: 'shrink-trunc' as const };
+      const n = alphaSampleSize(0.05, options, value);
+      // The estimate is the first draw at which those very values meet the risk limit.
+      const running = alphaMartingale(
+        Array.from({ length: n }, (_, j) => value(j + 1)),
+        options,
+      ).pValues;
+      expect(running[n - 1]).toBeLessThanOrEqual(0.05);
+      expect(running.slice(0, n - 1).every((p) => p > 0.05)).toBe(true);
+      return n;
+    };
+    const clean = sizeFor({});
+    const o1 = sizeFor({ o1: 0.01 });
+    const o2 = sizeFor({ o2: 0.01 });
+    expect(clean).toBeGreaterThan(10);
+    expect(o1).toBeGreaterThan(clean);
+    expect(o2).toBeGreaterThan(o1);
+    // The values it assumed: at rate 0.01 exactly one one-vote overstatement per 100 draws.
+    const { value } = comparisonValues(0.1, { o1: 0.01 });
+    const values = Array.from({ length: 200 }, (_, j) => value(j + 1));
+    expect(values.filter((x) => x === 0.5 / 1.9)).toHaveLength(2);
+    expect(values.filter((x) => x === 1 / 1.9)).toHaveLength(198);
+  });
+
   it('shrink-trunc confirms a clear margin and does not confirm a losing one', () => {
     const strong = alphaMartingale(Array(200).fill(0.7), {
       t: 0.5,

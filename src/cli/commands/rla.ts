@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { drawFromManifest } from '../../app/sample-manifest.js';
-import { alphaMartingale } from '../../core/rla/alpha.js';
+import { type AlphaOptions, alphaMartingale, alphaSampleSize } from '../../core/rla/alpha.js';
 import {
   bravoAsn,
   bravoPValue,
@@ -178,6 +178,16 @@ export function registerRlaCommands(program: Command): void {
     )
     .requiredOption('--estimator <e>', 'fixed | shrink-trunc')
     .option('--N <population>', 'population size (default: infinite)', count('--N'))
+    .option(
+      '--risk-limit <alpha>',
+      'with --assume: the risk limit the sample size is estimated for (default 0.05)',
+      riskLimit,
+    )
+    .option(
+      '--assume <x>',
+      'also estimate the sample size: draws needed were every value x (adds "sampleSize")',
+      number('--assume', 0),
+    )
     .option('--json', 'machine-readable output')
     .action(
       (o: {
@@ -187,6 +197,8 @@ export function registerRlaCommands(program: Command): void {
         eta: number;
         estimator: string;
         N?: number;
+        riskLimit?: number;
+        assume?: number;
         json?: boolean;
       }) => {
         if (o.estimator !== 'fixed' && o.estimator !== 'shrink-trunc')
@@ -195,15 +207,28 @@ export function registerRlaCommands(program: Command): void {
           const x = number(`--values[${i}]`, 0, o.u)(v);
           return x;
         });
-        const r = alphaMartingale(values, {
+        const options: AlphaOptions = {
           t: o.t,
           u: o.u,
           eta: o.eta,
           estimator: o.estimator,
           ...(o.N !== undefined ? { N: o.N } : {}),
-        });
+        };
+        if (o.assume !== undefined && o.assume > o.u) throw new CliFailure('--assume must be at most --u');
+        const assumed = o.assume;
+        const sampleSize =
+          assumed === undefined ? undefined : alphaSampleSize(o.riskLimit ?? 0.05, options, () => assumed);
+        const r = {
+          ...alphaMartingale(values, options),
+          ...(sampleSize !== undefined
+            ? { sampleSize: Number.isFinite(sampleSize) ? sampleSize : null }
+            : {}),
+        };
         if (o.json) printJson(r);
-        else say(`P-value: ${r.pValue} (running: ${r.pValues.join(', ')}).`);
+        else
+          say(
+            `P-value: ${r.pValue} (running: ${r.pValues.join(', ')}).${sampleSize !== undefined ? ` Sample size were every value ${assumed}: ${Number.isFinite(sampleSize) ? sampleSize : 'no sample suffices'}.` : ''}`,
+          );
       },
     );
 

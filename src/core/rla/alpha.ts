@@ -19,36 +19,28 @@ export interface AlphaOptions {
   readonly c?: number;
 }
 
-/** Running P-values min(1, 1/T_j) after each draw, and the sample's P-value min(1, 1/max_j T_j). */
-export function alphaMartingale(
-  x: readonly number[],
-  o: AlphaOptions,
-): { pValues: number[]; pValue: number } {
+/**
+ * The martingale one draw at a time: each call takes the next value and gives the running P-value
+ * min(1, 1/T_j) — 0 once the draws prove the assertion (a null mean below 0, or, for a finite
+ * population, a total already above the null's total for all of it).
+ */
+export function alphaStepper(o: AlphaOptions): (x: number) => number {
   const { t, u } = o;
   const d = o.d ?? 100;
   const c = o.c ?? (o.eta - t) / 2;
-  const pValues: number[] = [];
   const close = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
   let logT = 0;
   let sum = 0;
-  for (let j = 1; j <= x.length; j++) {
-    const xj = x[j - 1]!;
+  let j = 0;
+  return (xj) => {
+    j++;
     const mu = o.N === undefined ? t : (o.N * t - sum) / (o.N - j + 1);
+    const prior = sum;
     sum += xj;
+    if (o.N !== undefined && sum > o.N * t) return 0;
     // A null mean below 0 proves the assertion; above u refutes it; at 0 or u a draw tells nothing.
-    if (mu < 0 && !close(mu, 0)) {
-      pValues.push(0);
-      continue;
-    }
-    if (mu > u && !close(mu, u)) {
-      pValues.push(1);
-      continue;
-    }
-    if (close(mu, 0) || close(mu, u)) {
-      pValues.push(1);
-      continue;
-    }
-    const prior = sum - xj;
+    if (mu < 0 && !close(mu, 0)) return 0;
+    if ((mu > u && !close(mu, u)) || close(mu, 0) || close(mu, u)) return 1;
     // A fixed alternative is the population's mean; for what is left of a finite population it moves
     // with the draws as the null mean does (SHANGRLA's fixed_alternative_mean).
     const eta =
@@ -61,9 +53,46 @@ export function alphaMartingale(
             Math.max((d * o.eta + prior) / (d + j - 1), mu + c / Math.sqrt(d + j - 1)),
           );
     logT += Math.log((xj * eta) / mu + ((u - xj) * (u - eta)) / (u - mu)) - Math.log(u);
-    pValues.push(Math.min(1, Math.exp(-logT)));
-  }
-  // A sample whose total already exceeds the null's total for the whole population proves the assertion.
-  if (o.N !== undefined && x.length > 0 && sum > o.N * t) pValues[pValues.length - 1] = 0;
+    return Math.min(1, Math.exp(-logT));
+  };
+}
+
+/** Running P-values after each draw, and the sample's P-value min(1, 1/max_j T_j). */
+export function alphaMartingale(
+  x: readonly number[],
+  o: AlphaOptions,
+): { pValues: number[]; pValue: number } {
+  const step = alphaStepper(o);
+  const pValues = x.map((xj) => step(xj));
   return { pValues, pValue: pValues.length ? Math.min(...pValues) : 1 };
+}
+
+/**
+ * The draws the running P-value needs to reach the risk limit were draw j to read `assumed(j)` (the
+ * deterministic estimate SHANGRLA makes: every draw the reported assorter mean, or a comparison audit's
+ * clean value with overstatements at expected rates); Infinity when `limit` draws do not do.
+ */
+export function alphaSampleSize(
+  riskLimit: number,
+  o: AlphaOptions,
+  assumed: (j: number) => number,
+  limit = o.N ?? 1_000_000,
+): number {
+  const step = alphaStepper(o);
+  for (let j = 1; j <= limit; j++) if (step(assumed(j)) <= riskLimit) return j;
+  return Number.POSITIVE_INFINITY;
+}
+
+/**
+ * A comparison audit's overstatement-assorter values (SHANGRLA, u = 1 for the assorter): a clean ballot
+ * reads 1/(2 − v); one- and two-vote overstatements, spread evenly at the given rates, read
+ * (1 − ½)/(2 − v) and 0. The values are bounded by 2/(2 − v), the `u` to use with them.
+ */
+export function comparisonValues(margin: number, rates: { o1?: number; o2?: number } = {}) {
+  const at = (rate: number | undefined, j: number) =>
+    Math.floor(j * (rate ?? 0)) > Math.floor((j - 1) * (rate ?? 0));
+  return {
+    u: 2 / (2 - margin),
+    value: (j: number) => (at(rates.o2, j) ? 0 : at(rates.o1, j) ? 0.5 / (2 - margin) : 1 / (2 - margin)),
+  };
 }
