@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { didYouMean } from '../core/closest.js';
+import { contestNamed } from '../core/election/contest-named.js';
 import { choicesOf, type Election } from '../core/election/schema.js';
 import {
   EXPLICIT_OVERVOTE,
@@ -68,17 +69,9 @@ function contestOf(election: Election, source: RctabSource, file: string) {
   const wanted = text(source.contestId);
   const contests = election.contests;
   if (wanted) {
-    const found = contests.find((c) => c.id === wanted) ?? contests.find((c) => c.title === wanted);
-    if (!found)
-      throw new InputError(
-        file,
-        undefined,
-        `no contest ${JSON.stringify(wanted)} in the export${didYouMean(
-          wanted,
-          contests.map((c) => c.id),
-        )}`,
-      );
-    return found;
+    const named = contestNamed(contests, wanted, 'in the export');
+    if (!named.ok) throw new InputError(file, undefined, named.error);
+    return named.value;
   }
   const ranked = contests.filter((c) => c.type === 'ranked');
   const only = ranked.length === 1 ? ranked[0] : contests.length === 1 ? contests[0] : undefined;

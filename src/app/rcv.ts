@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { didYouMean } from '../core/closest.js';
+import { contestNamed } from '../core/election/contest-named.js';
 import { keyLabel, parseVerifierKey, type Verifier } from '../core/log/note.js';
 import {
   RctabConfigSchema,
@@ -152,14 +152,9 @@ export async function countStoredContest(
   const stored = await store.election();
   if (!stored) throw new Error('the store holds no election yet');
   const { election } = parseDefinition('stored definition', stored.bytes);
-  const contest = election.contests.find((c) => c.id === contestName || c.title === contestName);
-  if (!contest)
-    throw new Error(
-      `no contest ${JSON.stringify(contestName)} in the election${didYouMean(
-        contestName,
-        election.contests.map((c) => c.title),
-      )}`,
-    );
+  const named = contestNamed(election.contests, contestName, 'in the election');
+  if (!named.ok) throw new Error(named.error);
+  const contest = named.value;
   if (contest.type !== 'ranked')
     throw new Error(`contest ${JSON.stringify(contestName)} is not ranked: use tally`);
   const key = await store.logKey();

@@ -6,6 +6,7 @@
 import type { AuditInterpretation, AuditRecord, InterpretedContest } from '../../core/audit/records.js';
 import { assessRound, awaiting, sampleDigest } from '../../core/audit/replay.js';
 import { didYouMean } from '../../core/closest.js';
+import { contestNamed } from '../../core/election/contest-named.js';
 import { type Contest, choicesOf } from '../../core/election/schema.js';
 import type { Signer } from '../../core/log/note.js';
 import { csvRows } from '../../formats/csv/csv-rows.js';
@@ -203,17 +204,9 @@ async function* csvColumns(file: string, columns: readonly string[]) {
 }
 
 function findContest(audited: readonly Contest[], name: string, file: string, where: string): Contest {
-  const found = audited.find((c) => c.title === name || c.id === name);
-  if (!found)
-    throw new InputError(
-      file,
-      where,
-      `contest ${JSON.stringify(name)} is not under audit${didYouMean(
-        name,
-        audited.map((c) => c.title),
-      )}`,
-    );
-  return found;
+  const named = contestNamed(audited, name, 'under audit');
+  if (!named.ok) throw new InputError(file, where, named.error);
+  return named.value;
 }
 
 function parseChoices(contest: Contest, cell: string, file: string, where: string): string[] {

@@ -230,7 +230,11 @@ export async function writeAuditReport(store: Store, file: string): Promise<void
   await row('');
   await row('######## SAMPLED BALLOTS ########');
   const defs = log.start.contests.map((c) => election.contests.find((k) => k.id === c.contest)!);
-  const batches = new Map(batchUnits(log.start.contests, log.manifest).units.map((u) => [u.id, u.record]));
+  const batches = new Map(
+    log.start.type === 'batch'
+      ? batchUnits(log.start.contests, log.manifest).units.map((u) => [u.id, u.record])
+      : [],
+  );
   await row(
     ...RETRIEVAL_HEADER.slice(0, 6),
     'Round',

@@ -15,7 +15,7 @@ import { firstRoundDraws, sampleDigest } from '../../core/audit/replay.js';
 import type { ReportedTally } from '../../core/audit/reported.js';
 import { toHex, utf8 } from '../../core/bytes.js';
 import { canonicalJson } from '../../core/canonical-json.js';
-import { didYouMean } from '../../core/closest.js';
+import { contestNamed } from '../../core/election/contest-named.js';
 import type { Election } from '../../core/election/schema.js';
 import { MAX_ENTRY_BYTES } from '../../core/entries.js';
 import { parseVerifierKey, type Signer } from '../../core/log/note.js';
@@ -74,15 +74,14 @@ export async function startAudit(store: Store, o: StartOptions): Promise<Started
   if (o.contests.length === 0) throw new Error('name at least one contest to audit (--contest NAME)');
   const contests: ReportedContest[] = [];
   for (const wanted of o.contests) {
-    const def = election.contests.find((c) => c.title === wanted || c.id === wanted);
-    if (!def)
-      throw new Error(
-        `no contest ${JSON.stringify(wanted)} in the election${didYouMean(
-          wanted,
-          election.contests.map((c) => c.title),
-        )}`,
-      );
+    const named = contestNamed(election.contests, wanted, 'in the election');
+    if (!named.ok) throw new Error(named.error);
+    const def = named.value;
     if (contests.some((c) => c.contest === def.id)) throw new Error(`contest ${def.title} is named twice`);
+    if (o.type === 'batch' && def.type === 'ranked')
+      throw new Error(
+        `contest ${def.title} is ranked: a batch comparison audit checks plurality, vote-for-N and yes/no contests; audit IRV by ballot comparison`,
+      );
     const reported = tally.report(def, { type: o.type, riskLimit: Number(riskLimit) });
     if (!reported.ok) throw new Error(reported.error);
     contests.push(reported.value);
@@ -101,10 +100,6 @@ export async function startAudit(store: Store, o: StartOptions): Promise<Started
       );
   }
   if (o.type === 'batch') {
-    if (contests.some((c) => c.assertions))
-      throw new Error(
-        'a batch comparison audit checks plurality, vote-for-N and yes/no contests: audit an IRV contest by ballot comparison',
-      );
     manifest = batchResults(tally, cvrBatches, contests, election, manifest);
     manifestSha256 ??= toHex(nodeSha256(utf8(canonicalJson(manifest))));
   }
