@@ -8,14 +8,29 @@ import { seededRandom } from '../core/random.js';
 import { writeCdfReport } from '../formats/cdf/cdf-json-writer.js';
 import { writeClearBallotCsv } from '../formats/clearballot/clearballot-writer.js';
 import { csvFileWriter } from '../formats/csv/csv-writer.js';
+import { writeDominionCsv } from '../formats/dominion/dominion-csv-writer.js';
 import { writeDominionExport } from '../formats/dominion/dominion-writer.js';
 import { writeEssWorkbook } from '../formats/ess/ess-writer.js';
 import { writeGenericCsv } from '../formats/generic/generic-csv-writer.js';
 import { writeHartFolder } from '../formats/hart/hart-writer.js';
+import type { ImportFormat } from '../formats/readers.js';
 import { type SyntheticOptions, syntheticElection } from '../formats/synthetic/election.js';
 import { type PaperDifference, paperVariant } from '../formats/synthetic/paper.js';
 
-export const GENERATE_FORMATS = ['cdf', 'dominion', 'ess', 'hart', 'clearballot', 'csv'] as const;
+export const GENERATE_FORMATS = [
+  'cdf',
+  'dominion',
+  'dominion-csv',
+  'ess',
+  'hart',
+  'clearballot',
+  'csv',
+] as const;
+export type GenerateFormat = (typeof GENERATE_FORMATS)[number];
+
+/** The `import --format` that reads what `generate --format` wrote. */
+export const importFormatOf = (format: GenerateFormat): ImportFormat =>
+  format === 'dominion-csv' ? 'dominion' : format;
 
 /** Ballot-per-row RCV exports hold the ranked contest alone. */
 const RANKED_ONLY: readonly string[] = ['ess', 'csv'];
@@ -24,6 +39,8 @@ export interface GeneratedElection {
   readonly dir: string;
   readonly definition: string;
   readonly cvrFiles: string[];
+  /** The `import --format` that reads `cvrFiles`. */
+  readonly importFormat: ImportFormat;
   readonly truth: string;
   /** manifest.csv: the ballot manifest (Arlo's CSV) the paper ballots would have. */
   readonly manifest: string;
@@ -41,7 +58,7 @@ const sortMarks = (marks: readonly Mark[]) =>
 export async function generateElection(
   dir: string,
   options: SyntheticOptions & {
-    format: (typeof GENERATE_FORMATS)[number];
+    format: GenerateFormat;
     files?: number;
     /** Share of contests on which the paper ballot differs from its CVR (paper.json); none when absent. */
     paperErrorRate?: number;
@@ -119,6 +136,10 @@ export async function generateElection(
     const file = path.join(dir, 'clearballot-cvr.csv');
     await writeClearBallotCsv(file, synth.election, all);
     cvrFiles.push(file);
+  } else if (options.format === 'dominion-csv') {
+    const file = path.join(dir, 'dominion-cvr.csv');
+    await writeDominionCsv(file, synth.election, all);
+    cvrFiles.push(file);
   } else if (options.format === 'hart') {
     const folder = path.join(dir, 'hart-cvrs');
     await writeHartFolder(folder, synth.election, all);
@@ -179,6 +200,7 @@ export async function generateElection(
     dir,
     definition,
     cvrFiles,
+    importFormat: importFormatOf(options.format),
     truth: truthFile,
     manifest,
     ballots: options.ballots,

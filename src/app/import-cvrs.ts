@@ -13,7 +13,7 @@ import { encodeEvent } from '../core/entries.js';
 import { keyLabel, type Signer, verifierKeyText, vkeyLabel } from '../core/log/note.js';
 import type { ReaderOptions, ReadReport } from '../formats/cvr-format.js';
 import { InputError } from '../formats/errors.js';
-import { type ImportFormat, readerFor } from '../formats/readers.js';
+import { type ImportFormat, readerFor, readerNameFor } from '../formats/readers.js';
 import { WrongKeyError } from '../store/ledger-writer.js';
 import type { Store } from '../store/store.js';
 import { parseDefinition, recordElection } from './load-election.js';
@@ -94,7 +94,8 @@ async function exportSha256(files: readonly string[]): Promise<string> {
 }
 
 async function importFile(store: Store, exportPath: string, options: ImportOptions): Promise<ImportSummary> {
-  const reader = readerFor(options.format);
+  const readerName = readerNameFor(options.format, exportPath);
+  const reader = readerFor(readerName);
   const files = await reader.files(exportPath);
   let size = 0;
   for (const f of files) size += (await stat(f)).size;
@@ -141,7 +142,7 @@ async function importFile(store: Store, exportPath: string, options: ImportOptio
       const electionIds = new Map<string, PreparedCvr>();
       const raw = reader.records(exportPath, readerContext, report, options.onBytes);
       const prepared = prepareCvrs(raw, {
-        format: options.format,
+        reader: readerName,
         readerContext,
         jurisdiction,
         index,
@@ -153,7 +154,7 @@ async function importFile(store: Store, exportPath: string, options: ImportOptio
           if (ids.has(cvr.id))
             throw new InputError(
               cvr.file,
-              `${reader.recordName}[${cvr.index}]`,
+              reader.recordLabel(cvr.index),
               `CVR id ${cvr.id} appears twice in this import`,
             );
           ids.add(cvr.id);
@@ -170,7 +171,7 @@ async function importFile(store: Store, exportPath: string, options: ImportOptio
           if (!report.electionIds.includes(id))
             throw new InputError(
               cvr.file,
-              `${reader.recordName}[${cvr.index}]`,
+              reader.recordLabel(cvr.index),
               `the CVR is for election ${JSON.stringify(id)}, the export describes ${report.electionIds.map((e) => JSON.stringify(e)).join(', ')}`,
             );
       const cvrs = w.size - firstEntry;

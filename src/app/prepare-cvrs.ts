@@ -11,7 +11,7 @@ import { encodeCvr } from '../core/entries.js';
 import { HASH_SIZE } from '../core/log/merkle.js';
 import type { RawRecord } from '../formats/cvr-format.js';
 import { InputError } from '../formats/errors.js';
-import { type ImportFormat, readerFor } from '../formats/readers.js';
+import { type ReaderName, readerFor } from '../formats/readers.js';
 import { nodeMerkleHasher } from '../platform/node-sha256.js';
 import { compiledWorker } from './worker-script.js';
 
@@ -26,7 +26,7 @@ export interface PreparedCvr {
 }
 
 export interface PrepareContext {
-  readonly format: ImportFormat;
+  readonly reader: ReaderName;
   /** The reader's conversion context (manifests and the like). */
   readonly readerContext: unknown;
   readonly jurisdiction: string;
@@ -36,14 +36,14 @@ export interface PrepareContext {
 
 /** Prepares a batch; throws InputError naming the first bad record. Duplicate ids within the batch are the caller's. */
 export function prepareBatch(ctx: PrepareContext, batch: readonly RawRecord[]): PreparedCvr[] {
-  const reader = readerFor(ctx.format);
+  const reader = readerFor(ctx.reader);
   return batch.map((raw) => {
     const { index } = raw;
     const converted = reader.convert(ctx.readerContext, raw, ctx.jurisdiction);
     const cvr = resolveNames(converted.cvr, ctx.names, ctx.index);
     const electionId = converted.electionId;
     const problem = cvrProblem(cvr, ctx.index);
-    if (problem) throw new InputError(raw.file, `${reader.recordName}[${index}] (id ${cvr.id})`, problem);
+    if (problem) throw new InputError(raw.file, `${reader.recordLabel(index)} (id ${cvr.id})`, problem);
     const body = encodeCvr(cvr);
     return { index, file: raw.file, id: cvr.id, electionId, body, leafHash: nodeMerkleHasher.hashLeaf(body) };
   });
@@ -93,7 +93,7 @@ export function unpackBatch(p: PackedBatch): PreparedCvr[] {
 }
 
 export interface WorkerInit {
-  readonly format: ImportFormat;
+  readonly reader: ReaderName;
   readonly readerContext: unknown;
   readonly jurisdiction: string;
   readonly definition: Uint8Array;
@@ -135,7 +135,7 @@ export async function* prepareCvrs(
   }
 
   const workerData: WorkerInit = {
-    format: ctx.format,
+    reader: ctx.reader,
     readerContext: ctx.readerContext,
     jurisdiction: ctx.jurisdiction,
     definition: ctx.definition,

@@ -125,7 +125,7 @@ export async function* sourceBallots(job: SourceJob): AsyncGenerator<SourceBallo
   const hasIdColumn = Boolean(text(source.idColumnIndex));
   let n = 0;
   for await (const raw of reader.records(file, ctx, {})) {
-    const record = `${reader.recordName}[${raw.index}]`;
+    const record = reader.recordLabel(raw.index);
     const { cvr } = reader.convert(ctx, raw, 'rcv');
     n++;
     const entry = contest ? cvr.contests.find((c) => c.contest === contest.id) : cvr.contests[0];

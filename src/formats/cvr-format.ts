@@ -51,8 +51,8 @@ export interface ReaderOptions {
 
 export interface CvrFormatReader<Ctx> {
   readonly name: string;
-  /** How a record is named in messages: `CVR` → `CVR[12]`. */
-  readonly recordName: string;
+  /** How record `index` is named in messages: `CVR[12]`, `Sessions[12]`, `line 12`. */
+  recordLabel(index: number): string;
   /** The files that make up the export at `path`, hashed together as the import's identity. */
   files(path: string): Promise<string[]>;
   /** What conversion needs besides the record (manifests, column layout): plain, structured-cloneable data. */
@@ -75,3 +75,7 @@ export async function oneFile(path: string, what: string): Promise<string[]> {
   if (!s.isFile()) throw new InputError(path, undefined, `${what}, not a folder`);
   return [path];
 }
+
+/** Record labels for formats whose records are JSON array elements (`CVR[12]`) or text lines (`line 12`). */
+export const elementLabel = (array: string) => (index: number) => `${array}[${index}]`;
+export const numberedLabel = (what: string) => (index: number) => `${what} ${index}`;

@@ -1,6 +1,9 @@
 /** The one way readers build a definition derived from an export: defaults, serialisation, and the notes. */
 import { utf8 } from '../core/bytes.js';
-import type { Contest, Election } from '../core/election/schema.js';
+import type { CandidateContest, Contest, Election } from '../core/election/schema.js';
+
+type Candidate = CandidateContest['candidates'][number];
+
 import type { DerivedDefinition } from './cvr-format.js';
 
 export const DERIVED_JURISDICTION = 'jurisdiction';
@@ -46,3 +49,26 @@ export function derivedDefinition(parts: {
     : [...parts.notes, 'no election date in the export: recorded as 1970-01-01'];
   return { bytes: utf8(`${JSON.stringify(election, null, 2)}\n`), notes };
 }
+
+/** A contest as an export describes it: ranked when it states ranks, else vote-for-`seats`. */
+export function derivedContest(c: {
+  readonly id: string;
+  readonly title: string;
+  readonly seats: number;
+  /** Ranks allowed; absent (or 0) for a contest that is not ranked. */
+  readonly ranks?: number;
+  readonly candidates: Candidate[];
+}): Contest {
+  const { id, title, seats, candidates } = c;
+  return c.ranks
+    ? { type: 'ranked', id, title, seats, maxRankings: c.ranks, candidates }
+    : { type: 'candidate', id, title, seats, votesAllowed: seats, candidates };
+}
+
+/** Candidates an export knows only by name, each its own id; a column headed "Write-in" is a write-in slot. */
+export const namedCandidates = (names: Iterable<string>): Candidate[] =>
+  [...new Set(names)].map((n) => ({
+    id: n,
+    name: n,
+    ...(/^write[- ]?in\b/i.test(n) ? { writeIn: true } : {}),
+  }));

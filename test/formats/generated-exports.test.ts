@@ -34,7 +34,7 @@ describe('generate writes each vendor layout as that vendor reads it', () => {
       // Hart ballots do not say how many votes a contest allows: an office loads its definition.
       const definition = format === 'hart' ? g.definition : undefined;
       const { tally, cvrs, election, report } = await importAndRead(
-        format,
+        g.importFormat,
         g.cvrFiles[0]!,
         OPTIONS[format],
         definition,

@@ -3,6 +3,7 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
+import { generateElection } from '../../src/app/generate.js';
 import { importFiles } from '../../src/app/import-cvrs.js';
 import { verifyStore } from '../../src/app/verify-store.js';
 import { InputError } from '../../src/formats/errors.js';
@@ -76,6 +77,19 @@ it('CDF reader: mutated reports are imported whole or refused as bad input', asy
       return { target: file, mutateFile: file };
     },
     60,
+  );
+});
+
+it('Dominion CSV reader: mutated exports are imported whole or refused as bad input', async () => {
+  const g = await generateElection(tempDir(), { ballots: 60, seed: 'fuzz-csv', format: 'dominion-csv' });
+  await fuzz(
+    'dominion',
+    () => {
+      const file = path.join(tempDir(), 'cvr-export.csv');
+      cpSync(g.cvrFiles[0]!, file);
+      return { target: file, mutateFile: file };
+    },
+    40,
   );
 });
 

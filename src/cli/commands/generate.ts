@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { GENERATE_FORMATS, generateElection } from '../../app/generate.js';
+import { GENERATE_FORMATS, type GenerateFormat, generateElection } from '../../app/generate.js';
 import { CliFailure, printJson, say } from '../output.js';
 
 export function registerGenerateCommand(program: Command): void {
@@ -38,14 +38,14 @@ export function registerGenerateCommand(program: Command): void {
         const r = await generateElection(o.out, {
           ballots: o.ballots,
           seed: o.seed,
-          format: o.format as (typeof GENERATE_FORMATS)[number],
+          format: o.format as GenerateFormat,
           files: o.files,
           ...(o.paperErrors !== undefined ? { paperErrorRate: o.paperErrors } : {}),
         });
         if (o.json) printJson(r);
         else
           say(
-            `Wrote ${r.ballots} ballots to ${r.cvrFiles.join(', ')}; definition ${r.definition}; truth ${r.truth}; manifest ${r.manifest}${r.paper ? `; paper ${r.paper}` : ''}.`,
+            `Wrote ${r.ballots} ballots to ${r.cvrFiles.join(', ')} (import --format ${r.importFormat}); definition ${r.definition}; truth ${r.truth}; manifest ${r.manifest}${r.paper ? `; paper ${r.paper}` : ''}.`,
           );
       },
     );

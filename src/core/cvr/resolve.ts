@@ -1,8 +1,8 @@
 /**
- * Vendors that write names instead of ids (ES&S, Clear Ballot, generic CSV) are resolved against the
- * definition: a contest, choice or precinct given by its exact name (or by a name the office's mapping
- * file standardises) becomes its id. Anything else is left for validation to refuse, with the closest
- * valid name.
+ * Vendors that write names instead of ids (ES&S, Clear Ballot, Dominion CSV, generic CSV) are resolved
+ * against the definition: a contest, choice or precinct given by its exact name (or by a name the office's
+ * mapping file standardises) becomes its id; a choice labelled "Write-in" is the contest's one write-in
+ * slot. Anything else is left for validation to refuse, with the closest valid name.
  */
 import { z } from 'zod';
 import { didYouMean } from '../closest.js';
@@ -10,6 +10,13 @@ import type { Election } from '../election/schema.js';
 import { choicesOf } from '../election/schema.js';
 import { err, ok, type Result } from '../result.js';
 import type { Cvr } from './model.js';
+
+/**
+ * Vendors head a contest's write-in column "Write-in" whatever the definition calls its slot: where the
+ * contest has exactly one write-in slot, that label means it.
+ */
+const WRITE_IN_LABEL = /^write[- ]?in$/i;
+const WRITE_IN_SLOT = '\u0000write-in slot';
 
 export interface NameIndex {
   /** contest name in an export (a definition title, or a mapped name) → contest id */
@@ -50,7 +57,14 @@ export function indexNames(e: Election, mapping?: NameMapping): Result<NameIndex
         )}`,
       );
   }
-  const choices = new Map(e.contests.map((c) => [c.id, new Map(choicesOf(c).map((x) => [x.name, x.id]))]));
+  const choices = new Map(
+    e.contests.map((c) => {
+      const byName = new Map(choicesOf(c).map((x) => [x.name, x.id]));
+      const slots = c.type === 'yesno' ? [] : c.candidates.filter((x) => x.writeIn);
+      if (slots.length === 1) byName.set(WRITE_IN_SLOT, slots[0]!.id);
+      return [c.id, byName];
+    }),
+  );
   for (const [contest, names] of Object.entries(mapping?.choices ?? {})) {
     const id = contestIdOf(contest);
     const c = e.contests.find((x) => x.id === id);
@@ -105,7 +119,8 @@ export function resolveNames(
     if (!choiceIds || !byName) return c;
     const marks = c.marks.map((m) => {
       if (choiceIds.has(m.choice)) return m;
-      const id = byName.get(m.choice);
+      const id =
+        byName.get(m.choice) ?? (WRITE_IN_LABEL.test(m.choice) ? byName.get(WRITE_IN_SLOT) : undefined);
       if (id === undefined) return m;
       changed = true;
       return { ...m, choice: id };

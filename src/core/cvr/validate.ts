@@ -1,4 +1,7 @@
-/** Checks a CVR against the election definition; returns the first problem as a sentence, or null. */
+/**
+ * Checks a CVR against the election definition; returns the first problem as a sentence, or null. A miss
+ * suggests the closest id or name: exports written by name reach here when a name did not resolve.
+ */
 import { didYouMean } from '../closest.js';
 import { type Contest, choicesOf, type Election } from '../election/schema.js';
 import type { Cvr } from './model.js';
@@ -44,7 +47,10 @@ export function cvrProblem(cvr: Cvr, index: DefinitionIndex): string | null {
   const seen = new Set<string>();
   for (const c of cvr.contests) {
     const entry = index.contests.get(c.contest);
-    if (!entry) return `unknown contest ${q(c.contest)}${didYouMean(c.contest, [...index.contests.keys()])}`;
+    if (!entry) {
+      const known = [...index.contests.values()].flatMap((e) => [e.contest.id, e.contest.title]);
+      return `unknown contest ${q(c.contest)}${didYouMean(c.contest, known)}`;
+    }
     if (seen.has(c.contest)) return `contest ${q(c.contest)} appears twice`;
     seen.add(c.contest);
     const { contest, choices } = entry;
@@ -55,7 +61,10 @@ export function cvrProblem(cvr: Cvr, index: DefinitionIndex): string | null {
     const marked = new Set<string>();
     for (const m of c.marks) {
       if (!choices.has(m.choice))
-        return `contest ${q(c.contest)} has no choice ${q(m.choice)}${didYouMean(m.choice, [...choices])}`;
+        return `contest ${q(c.contest)} has no choice ${q(m.choice)}${didYouMean(
+          m.choice,
+          choicesOf(contest).flatMap((x) => [x.id, x.name]),
+        )}`;
       if (contest.type === 'ranked') {
         if (m.rank === undefined)
           return `ranked contest ${q(c.contest)}: a mark for ${q(m.choice)} has no rank`;

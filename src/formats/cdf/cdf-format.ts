@@ -1,11 +1,11 @@
 /** NIST SP 1500-103 JSON as a CvrFormatReader: one report file is one import. */
-import { type CvrFormatReader, oneFile } from '../cvr-format.js';
+import { type CvrFormatReader, elementLabel, oneFile } from '../cvr-format.js';
 import { cdfTextToCvr, readCdfCvrTexts } from './cdf-json-reader.js';
 import { deriveDefinitionFromCdf } from './derive-definition.js';
 
 export const cdfFormat: CvrFormatReader<null> = {
   name: 'cdf',
-  recordName: 'CVR',
+  recordLabel: elementLabel('CVR'),
   files: (path) => oneFile(path, 'a CDF import is one CastVoteRecordReport file'),
   context: async () => null,
   async *records(path, _ctx, report, onBytes) {

@@ -5,10 +5,15 @@
  * Contests and choices are named, and resolved to the definition's ids by name.
  */
 import type { Mark } from '../../core/cvr/model.js';
-import type { Contest } from '../../core/election/schema.js';
 import { csvRows } from '../csv/csv-rows.js';
-import { type ConvertedCvr, type CvrFormatReader, oneFile, type RawRecord } from '../cvr-format.js';
-import { derivedDefinition } from '../derived-definition.js';
+import {
+  type ConvertedCvr,
+  type CvrFormatReader,
+  numberedLabel,
+  oneFile,
+  type RawRecord,
+} from '../cvr-format.js';
+import { derivedContest, derivedDefinition, namedCandidates } from '../derived-definition.js';
 import { InputError } from '../errors.js';
 
 interface ChoiceColumn {
@@ -100,7 +105,7 @@ export function clearBallotRowToCvr(
 
 export const clearBallotFormat: CvrFormatReader<ClearBallotContext> = {
   name: 'clearballot',
-  recordName: 'line',
+  recordLabel: numberedLabel('line'),
   files: (p) => oneFile(p, 'a Clear Ballot import is one CSV file'),
   async context(p) {
     for await (const { cells } of csvRows(p)) {
@@ -148,24 +153,16 @@ export const clearBallotFormat: CvrFormatReader<ClearBallotContext> = {
       title: 'Election',
       precincts,
       ballotStyles: styles,
-      contests: [...contests.entries()].map(([name, c]): Contest => {
+      contests: [...contests.entries()].map(([name, c]) =>
         // Clear Ballot heads write-in columns "Write-in": those are write-in slots, not candidates.
-        const candidates = c.choices.map((n) => ({
-          id: n,
-          name: n,
-          ...(/^write[- ]?in\b/i.test(n) ? { writeIn: true } : {}),
-        }));
-        return c.maxRank > 0
-          ? { type: 'ranked', id: name, title: name, seats: c.voteFor, maxRankings: c.maxRank, candidates }
-          : {
-              type: 'candidate',
-              id: name,
-              title: name,
-              seats: c.voteFor,
-              votesAllowed: c.voteFor,
-              candidates,
-            };
-      }),
+        derivedContest({
+          id: name,
+          title: name,
+          seats: c.voteFor,
+          ranks: c.maxRank,
+          candidates: namedCandidates(c.choices),
+        }),
+      ),
       notes: [
         `derived from the Clear Ballot column headers and rows: ${contests.size} contests, ${precincts.size} precincts, ${styles.size} ballot styles`,
       ],

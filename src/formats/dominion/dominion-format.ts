@@ -9,9 +9,8 @@ import path from 'node:path';
 import type { z } from 'zod';
 import type { Cvr, Mark } from '../../core/cvr/model.js';
 import { formatPath } from '../../core/election/load.js';
-import type { Contest } from '../../core/election/schema.js';
-import type { ConvertedCvr, CvrFormatReader } from '../cvr-format.js';
-import { DERIVED_JURISDICTION, derivedDefinition } from '../derived-definition.js';
+import { type ConvertedCvr, type CvrFormatReader, elementLabel } from '../cvr-format.js';
+import { DERIVED_JURISDICTION, derivedContest, derivedDefinition } from '../derived-definition.js';
 import { InputError } from '../errors.js';
 import { splitJsonFile } from '../json/split-file.js';
 import {
@@ -164,7 +163,7 @@ export function dominionSessionToCvr(
 
 export const dominionFormat: CvrFormatReader<DominionContext> = {
   name: 'dominion',
-  recordName: 'Sessions',
+  recordLabel: elementLabel('Sessions'),
   async files(p) {
     const { dir, exports } = await folderOf(p);
     const names = await readdir(dir);
@@ -269,15 +268,17 @@ export const dominionFormat: CvrFormatReader<DominionContext> = {
         ...orphanPortions.map((x) => unit(portionId(x.id), x.name)),
       ],
       ballotStyles: ctx.ballotTypes.map((b) => ballotTypeId(b.id)),
-      contests: ctx.contests.map((c): Contest => {
-        const candidates = ctx.candidates
-          .filter((x) => x.contestId === c.id)
-          .map((x) => ({ id: String(x.id), name: x.name, ...(x.writeIn ? { writeIn: true } : {}) }));
-        const id = String(c.id);
-        return c.ranks > 0
-          ? { type: 'ranked', id, title: c.name, seats: c.voteFor, maxRankings: c.ranks, candidates }
-          : { type: 'candidate', id, title: c.name, seats: c.voteFor, votesAllowed: c.voteFor, candidates };
-      }),
+      contests: ctx.contests.map((c) =>
+        derivedContest({
+          id: String(c.id),
+          title: c.name,
+          seats: c.voteFor,
+          ranks: c.ranks,
+          candidates: ctx.candidates
+            .filter((x) => x.contestId === c.id)
+            .map((x) => ({ id: String(x.id), name: x.name, ...(x.writeIn ? { writeIn: true } : {}) })),
+        }),
+      ),
       notes: [
         `derived from the Dominion manifests: ${ctx.contests.length} contests, ${ctx.precincts.length} precincts, ${ctx.portions.length} precinct portions, ${ctx.ballotTypes.length} ballot types`,
         ...empty.map((c) => `contest "${c.name}" has no candidates in the CandidateManifest`),

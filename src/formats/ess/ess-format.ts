@@ -12,6 +12,7 @@ import { csvRows } from '../csv/csv-rows.js';
 import {
   type ConvertedCvr,
   type CvrFormatReader,
+  numberedLabel,
   oneFile,
   type RawRecord,
   type ReaderOptions,
@@ -191,7 +192,7 @@ export function essRowToCvr(ctx: EssContext, raw: RawRecord, jurisdiction: strin
 
 export const essFormat: CvrFormatReader<EssContext> = {
   name: 'ess',
-  recordName: 'row',
+  recordLabel: numberedLabel('row'),
   async files(p) {
     if (!/\.(xlsx|csv)$/i.test(p))
       throw new InputError(p, undefined, 'an ES&S export is an .xlsx or .csv file');

@@ -10,6 +10,7 @@ import { csvRows } from '../csv/csv-rows.js';
 import {
   type ConvertedCvr,
   type CvrFormatReader,
+  numberedLabel,
   oneFile,
   type RawRecord,
   type ReaderOptions,
@@ -58,7 +59,7 @@ export function genericRowToCvr(ctx: GenericCsvContext, raw: RawRecord, jurisdic
 
 export const genericCsvFormat: CvrFormatReader<GenericCsvContext> = {
   name: 'csv',
-  recordName: 'line',
+  recordLabel: numberedLabel('line'),
   files: (p) => oneFile(p, 'a generic CSV import is one .csv file'),
   async context(p, o: ReaderOptions) {
     for await (const { cells } of csvRows(p)) {

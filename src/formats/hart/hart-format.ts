@@ -7,9 +7,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Mark } from '../../core/cvr/model.js';
-import type { Contest } from '../../core/election/schema.js';
-import type { ConvertedCvr, CvrFormatReader, RawRecord } from '../cvr-format.js';
-import { DERIVED_JURISDICTION, derivedDefinition } from '../derived-definition.js';
+import { type ConvertedCvr, type CvrFormatReader, numberedLabel, type RawRecord } from '../cvr-format.js';
+import { DERIVED_JURISDICTION, derivedContest, derivedDefinition } from '../derived-definition.js';
 import { InputError } from '../errors.js';
 import { child, children, parseSmallXml, textOf, type XmlElement } from '../xml/small-xml.js';
 import { zipEntries } from '../zip-check.js';
@@ -120,7 +119,7 @@ async function* ballots(p: string, onBytes?: (n: number) => void): AsyncGenerato
 
 export const hartFormat: CvrFormatReader<HartContext> = {
   name: 'hart',
-  recordName: 'ballot',
+  recordLabel: numberedLabel('ballot'),
   files: ballotFiles,
   async context(p) {
     // One pass over the (small) ballot files to learn which contests are ranked.
@@ -175,16 +174,15 @@ export const hartFormat: CvrFormatReader<HartContext> = {
         districts: [],
         splits: [],
       })),
-      contests: [...contests.entries()].map(([id, c]): Contest => {
+      contests: [...contests.entries()].map(([id, c]) => {
         const candidates = [...c.options.entries()].map(([oid, o]) => ({
           id: oid,
           name: o.name,
           ...(o.writeIn ? { writeIn: true } : {}),
         }));
         if (candidates.length === 0) candidates.push({ id: `${id}-no-votes`, name: 'No votes recorded' });
-        return ctx.ranked.includes(id)
-          ? { type: 'ranked', id, title: c.name, seats: 1, maxRankings: c.maxRank, candidates }
-          : { type: 'candidate', id, title: c.name, seats: 1, votesAllowed: 1, candidates };
+        const ranks = ctx.ranked.includes(id) ? c.maxRank : undefined;
+        return derivedContest({ id, title: c.name, seats: 1, ranks, candidates });
       }),
       notes: [
         `derived from ${contests.size} contests seen on the ballots; a contest is known by the options voted in it (unvoted candidates are not in a Hart CVR)`,
