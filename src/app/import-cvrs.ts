@@ -6,14 +6,17 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { toHex } from '../core/bytes.js';
 import { indexNames, type NameMapping } from '../core/cvr/resolve.js';
 import { indexDefinition } from '../core/cvr/validate.js';
 import type { LoadedElection } from '../core/election/load.js';
 import { encodeEvent } from '../core/entries.js';
 import { keyLabel, type Signer, verifierKeyText, vkeyLabel } from '../core/log/note.js';
+import { countsBytes, GROUP_BY, PluralityTally } from '../core/tabulate/plurality.js';
 import type { ReaderOptions, ReadReport } from '../formats/cvr-format.js';
 import { InputError } from '../formats/errors.js';
 import { type ImportFormat, readerFor, readerNameFor } from '../formats/readers.js';
+import { nodeSha256 } from '../platform/node-sha256.js';
 import { WrongKeyError } from '../store/ledger-writer.js';
 import type { Store } from '../store/store.js';
 import { parseDefinition, recordElection } from './load-election.js';
@@ -141,16 +144,19 @@ async function importFile(store: Store, exportPath: string, options: ImportOptio
       const report: ReadReport = {};
       const electionIds = new Map<string, PreparedCvr>();
       const raw = reader.records(exportPath, readerContext, report, options.onBytes);
+      const counts = new PluralityTally(election.election, GROUP_BY);
       const prepared = prepareCvrs(raw, {
         reader: readerName,
+        election: election.election,
         readerContext,
         jurisdiction,
         index,
         names: names.value,
         definition: election.bytes,
       });
-      for await (const batch of prepared)
-        for (const cvr of batch) {
+      for await (const batch of prepared) {
+        counts.addCounts(batch.counts);
+        for (const cvr of batch.cvrs) {
           if (ids.has(cvr.id))
             throw new InputError(
               cvr.file,
@@ -166,6 +172,7 @@ async function importFile(store: Store, exportPath: string, options: ImportOptio
             cvr.leafHash,
           );
         }
+      }
       if (report.electionIds && report.electionIds.length > 0)
         for (const [id, cvr] of electionIds)
           if (!report.electionIds.includes(id))
@@ -185,11 +192,22 @@ async function importFile(store: Store, exportPath: string, options: ImportOptio
         first_seq: firstEntry,
         imported_at: now,
       });
+      const countsBody = countsBytes(counts.counts());
+      const countsSha256 = toHex(nodeSha256(countsBody));
+      await w.insertImportCounts(importId, countsSha256, countsBody);
       const event = encodeEvent({
         type: 'cvrs.imported',
         at: now,
         by,
-        data: { file: name, sha256, format: options.format, jurisdiction, cvrs, first: firstEntry },
+        data: {
+          file: name,
+          sha256,
+          format: options.format,
+          jurisdiction,
+          cvrs,
+          first: firstEntry,
+          counts: countsSha256,
+        },
       });
       await w.append(event, { kind: 'event', jurisdiction: null, cvr_id: null, import_id: importId });
       await w.checkpoint(options.signer, now);

@@ -7,8 +7,10 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type NameIndex, resolveNames } from '../core/cvr/resolve.js';
 import { cvrProblem, type DefinitionIndex } from '../core/cvr/validate.js';
+import type { Election } from '../core/election/schema.js';
 import { encodeCvr } from '../core/entries.js';
 import { HASH_SIZE } from '../core/log/merkle.js';
+import { GROUP_BY, PluralityTally, type TallyCounts } from '../core/tabulate/plurality.js';
 import type { RawRecord } from '../formats/cvr-format.js';
 import { InputError } from '../formats/errors.js';
 import { type ReaderName, readerFor } from '../formats/readers.js';
@@ -27,6 +29,7 @@ export interface PreparedCvr {
 
 export interface PrepareContext {
   readonly reader: ReaderName;
+  readonly election: Election;
   /** The reader's conversion context (manifests and the like). */
   readonly readerContext: unknown;
   readonly jurisdiction: string;
@@ -34,24 +37,34 @@ export interface PrepareContext {
   readonly names: NameIndex;
 }
 
+/** A batch of prepared CVRs with their counts (every grouping), which the import adds up and logs. */
+export interface PreparedBatch {
+  readonly cvrs: PreparedCvr[];
+  readonly counts: TallyCounts;
+}
+
 /** Prepares a batch; throws InputError naming the first bad record. Duplicate ids within the batch are the caller's. */
-export function prepareBatch(ctx: PrepareContext, batch: readonly RawRecord[]): PreparedCvr[] {
+export function prepareBatch(ctx: PrepareContext, batch: readonly RawRecord[]): PreparedBatch {
   const reader = readerFor(ctx.reader);
-  return batch.map((raw) => {
+  const tally = new PluralityTally(ctx.election, GROUP_BY);
+  const cvrs = batch.map((raw) => {
     const { index } = raw;
     const converted = reader.convert(ctx.readerContext, raw, ctx.jurisdiction);
     const cvr = resolveNames(converted.cvr, ctx.names, ctx.index);
     const electionId = converted.electionId;
     const problem = cvrProblem(cvr, ctx.index);
     if (problem) throw new InputError(raw.file, `${reader.recordLabel(index)} (id ${cvr.id})`, problem);
+    tally.add(cvr);
     const body = encodeCvr(cvr);
     return { index, file: raw.file, id: cvr.id, electionId, body, leafHash: nodeMerkleHasher.hashLeaf(body) };
   });
+  return { cvrs, counts: tally.counts() };
 }
 
 // ---- the wire format between threads: one buffer of bodies, one of hashes, so transfers stay cheap ----
 
 export interface PackedBatch {
+  readonly counts: TallyCounts;
   readonly indices: number[];
   readonly files: string[];
   readonly ids: string[];
@@ -61,7 +74,7 @@ export interface PackedBatch {
   readonly hashes: Uint8Array;
 }
 
-export function packBatch(items: readonly PreparedCvr[]): PackedBatch {
+export function packBatch({ cvrs: items, counts }: PreparedBatch): PackedBatch {
   const offsets = new Uint32Array(items.length + 1);
   for (let i = 0; i < items.length; i++) offsets[i + 1] = offsets[i]! + items[i]!.body.length;
   const bodies = new Uint8Array(offsets[items.length]!);
@@ -71,6 +84,7 @@ export function packBatch(items: readonly PreparedCvr[]): PackedBatch {
     hashes.set(it.leafHash, i * HASH_SIZE);
   });
   return {
+    counts,
     indices: items.map((i) => i.index),
     files: items.map((i) => i.file),
     ids: items.map((i) => i.id),
@@ -81,8 +95,8 @@ export function packBatch(items: readonly PreparedCvr[]): PackedBatch {
   };
 }
 
-export function unpackBatch(p: PackedBatch): PreparedCvr[] {
-  return p.ids.map((id, i) => ({
+export function unpackBatch(p: PackedBatch): PreparedBatch {
+  const cvrs = p.ids.map((id, i) => ({
     index: p.indices[i]!,
     file: p.files[i]!,
     id,
@@ -90,6 +104,7 @@ export function unpackBatch(p: PackedBatch): PreparedCvr[] {
     body: p.bodies.subarray(p.offsets[i]!, p.offsets[i + 1]!),
     leafHash: p.hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE),
   }));
+  return { cvrs, counts: p.counts };
 }
 
 export interface WorkerInit {
@@ -119,7 +134,7 @@ const WORKERS = Math.max(1, Math.min(2, availableParallelism()));
 export async function* prepareCvrs(
   raw: AsyncIterable<RawRecord>,
   ctx: PrepareContext & { definition: Uint8Array },
-): AsyncGenerator<PreparedCvr[]> {
+): AsyncGenerator<PreparedBatch> {
   const script = process.env.TALLYPROOF_IMPORT_WORKERS === '0' ? undefined : compiledWorker('prepare-worker');
   if (!script) {
     let batch: RawRecord[] = [];
@@ -164,7 +179,7 @@ export async function* prepareCvrs(
     workers[id % workers.length]!.postMessage({ id, batch });
     return p;
   };
-  const unwrap = (r: WorkerReply): PreparedCvr[] => {
+  const unwrap = (r: WorkerReply): PreparedBatch => {
     if (r.ok) return unpackBatch(r.batch);
     if (r.input) throw new InputError(r.input.file, r.input.record, r.input.reason);
     throw new Error(r.message);

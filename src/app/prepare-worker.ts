@@ -12,6 +12,7 @@ const loaded = loadElection(init.definition, nodeSha256);
 if (!loaded.ok) throw new Error('the worker was given an invalid definition');
 const ctx = {
   ...init,
+  election: loaded.value.election,
   index: indexDefinition(loaded.value.election),
 };
 

@@ -69,6 +69,13 @@ export class LedgerWriter {
     await this.trx.insertInto('imports').values(row).execute();
   }
 
+  async insertImportCounts(importId: number, sha256: string, body: Uint8Array): Promise<void> {
+    await this.trx
+      .insertInto('import_counts')
+      .values({ import_id: importId, sha256, body: asBuffer(body) })
+      .execute();
+  }
+
   async nextImportId(): Promise<number> {
     const last = await this.trx
       .selectFrom('imports')

@@ -2,8 +2,9 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, type RawBuilder, sql } from 'kysely';
 import type { Dialect } from './database.js';
 
+const INITIAL_LEDGER_TABLES = ['election', 'entries', 'imports', 'tiles', 'checkpoints', 'log_key'] as const;
 /** Tables that are append-only: the software never rewrites them and the database refuses to. */
-export const LEDGER_TABLES = ['election', 'entries', 'imports', 'tiles', 'checkpoints', 'log_key'] as const;
+export const LEDGER_TABLES = [...INITIAL_LEDGER_TABLES, 'import_counts'] as const;
 
 export const appendOnlyTriggerNames = (table: string): string[] => [
   `${table}_no_update`,
@@ -81,7 +82,7 @@ function initial(dialect: Dialect): Migration {
         .addColumn('origin', 'text', (c) => c.notNull())
         .addColumn('vkey', 'text', (c) => c.notNull())
         .execute();
-      for (const table of LEDGER_TABLES) await createAppendOnlyGuards(db, dialect, table);
+      for (const table of INITIAL_LEDGER_TABLES) await createAppendOnlyGuards(db, dialect, table);
     },
   };
 }
@@ -150,11 +151,30 @@ function auditEntries(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * Each import's counts (canonical JSON), whose SHA-256 its logged import event carries: `tally` adds these
+ * up instead of recounting every CVR. Imports made before this table have none and are recounted.
+ */
+function importCounts(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('import_counts')
+        .addColumn('import_id', 'integer', (c) => c.primaryKey())
+        .addColumn('sha256', 'text', (c) => c.notNull())
+        .addColumn('body', dialect === 'postgres' ? 'bytea' : 'blob', (c) => c.notNull())
+        .execute();
+      await createAppendOnlyGuards(db, dialect, 'import_counts');
+    },
+  };
+}
+
 export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
   const provider: MigrationProvider = {
     getMigrations: async () => ({
       '0001_initial': initial(dialect),
       '0002_audit_entries': auditEntries(dialect),
+      '0003_import_counts': importCounts(dialect),
     }),
   };
   const { error } = await new Migrator({ db, provider }).migrateToLatest();

@@ -7,6 +7,7 @@ import { nodeMerkleHasher } from '../platform/node-sha256.js';
 import {
   type Db,
   type Dialect,
+  type ImportCountsTable,
   type ImportTable,
   type OpenDatabase,
   openDatabase,
@@ -108,6 +109,12 @@ export class Store {
 
   async imports(): Promise<ImportTable[]> {
     return this.db.selectFrom('imports').selectAll().orderBy('id').execute();
+  }
+
+  /** The counts each import logged the SHA-256 of, by import id (imports made before counts were kept have none). */
+  async importCounts(): Promise<Map<number, ImportCountsTable>> {
+    const rows = await this.db.selectFrom('import_counts').selectAll().execute();
+    return new Map(rows.map((r) => [r.import_id, r]));
   }
 
   /** Entries [from, to) in log order, in pages, as stored (body and lookup columns). */

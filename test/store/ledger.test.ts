@@ -9,7 +9,7 @@ import { publish } from '../../src/app/publish.js';
 import { checkReceipt, makeReceipt } from '../../src/app/receipt.js';
 import { tallyStore } from '../../src/app/tally.js';
 import { verifyStore } from '../../src/app/verify-store.js';
-import { encodeCvr } from '../../src/core/entries.js';
+import { encodeCvr, encodeEvent } from '../../src/core/entries.js';
 import { verifyBundle } from '../../src/core/verify/bundle.js';
 import { Store } from '../../src/store/store.js';
 import { editedReport, now, smallElection, testKeys } from '../support/fixtures.js';
@@ -70,8 +70,12 @@ for (const backend of backends()) {
       try {
         await importFiles(store, election.cvrFiles, { format: 'cdf', signer: keys.signer, now });
         const truth = JSON.parse(readFileSync(election.truth, 'utf8')) as { contests: { name: string }[] };
-        const { tally, cvrs } = await tallyStore(store, { by: 'precinct' });
+        const { tally, cvrs, method } = await tallyStore(store, { by: 'precinct' });
         expect(cvrs).toBe(600);
+        expect(method).toBe('logged-counts');
+        const recounted = await tallyStore(store, { by: 'precinct', recount: true });
+        expect(recounted.method).toBe('recount');
+        expect(recounted.tally).toEqual(tally);
         expect(tally.contests.map(({ id: _id, ...rest }) => rest)).toEqual(
           truth.contests.filter((c) => c.name !== 'Mayor of Riverside'),
         );
@@ -96,7 +100,63 @@ for (const backend of backends()) {
         await sql`UPDATE entries SET body = ${Buffer.from(encodeCvr({ jurisdiction: 'example-county', id: '1-1-1', contests: [] }))} WHERE seq = 1`.execute(
           store.db,
         );
-        await expect(tallyStore(store)).rejects.toThrow(/refusing to tabulate: the store does not verify/);
+        // A changed record: the recount and verify refuse; the logged counts were taken before it changed.
+        await expect(tallyStore(store, { recount: true })).rejects.toThrow(
+          /refusing to tabulate: the store does not verify/,
+        );
+        expect((await verifyStore(store, keys.verifier)).ok).toBe(false);
+        expect((await tallyStore(store)).tally.contests).toEqual(tally.contests);
+        // Changed counts: the tally refuses them, naming the import.
+        await sql
+          .raw(
+            store.dialect === 'sqlite'
+              ? 'DROP TRIGGER import_counts_no_update'
+              : 'DROP TRIGGER import_counts_no_update ON import_counts',
+          )
+          .execute(store.db);
+        const [counts] = [...(await store.importCounts()).values()];
+        const forged = Buffer.from(counts!.body).toString('utf8').replace('"ballots":', '"ballots":1');
+        await sql`UPDATE import_counts SET body = ${Buffer.from(forged)} WHERE import_id = ${counts!.import_id}`.execute(
+          store.db,
+        );
+        await expect(tallyStore(store)).rejects.toThrow(
+          /refusing to tabulate: the store does not verify: the counts of import #1 .* are not the counts its import logged/,
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('verify recounts every import against the counts it logged', async () => {
+      const { keys, store } = await loadedStore();
+      try {
+        // A log whose import event claims counts its one CVR does not give, signed by the log's key.
+        await store.append(async (w) => {
+          const first = w.size;
+          await w.append(encodeCvr({ jurisdiction: 'example-county', id: 'x-1', contests: [] }), {
+            kind: 'cvr',
+            jurisdiction: 'example-county',
+            cvr_id: 'x-1',
+            import_id: 1,
+          });
+          const data = {
+            file: 'x',
+            sha256: 'ab',
+            format: 'cdf',
+            jurisdiction: 'example-county',
+            cvrs: 1,
+            first,
+          };
+          await w.append(
+            encodeEvent({ type: 'cvrs.imported', at: now(), data: { ...data, counts: '00'.repeat(32) } }),
+            { kind: 'event', jurisdiction: null, cvr_id: null, import_id: 1 },
+          );
+          await w.checkpoint(keys.signer, now());
+        });
+        const report = await verifyStore(store, keys.verifier, { allowUnsignedTail: true });
+        expect(report.failures.join('\n')).toMatch(
+          /entry 2: the import logged counts 0{64}, its CVRs count to [0-9a-f]{64}: the logged counts do not follow from the records/,
+        );
       } finally {
         await store.close();
       }

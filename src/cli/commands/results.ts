@@ -11,6 +11,13 @@ import { type StoreFlags, withStore, withStoreOptions } from '../store-options.j
 
 const RESULT_FORMATS = ['nist-err', 'csv'] as const;
 
+const RECOUNT_HELP =
+  'count every logged CVR in a full verification pass, instead of adding the counts each import logged (the default; `verify` checks those against the records)';
+const METHOD = {
+  'logged-counts': 'the counts each import logged, proven under the signed checkpoint',
+  recount: 'every logged CVR recounted',
+} as const;
+
 function parseBy(by: string | undefined): GroupBy | undefined {
   if (by === undefined) return undefined;
   if (!(GROUP_BY as readonly string[]).includes(by))
@@ -37,19 +44,25 @@ export function registerResultsCommands(program: Command): void {
     )
     .option('--by <group>', `also per ${GROUP_BY.join(' | ')}`)
     .option('--vkey <vkey>', "verify against this key (default: the store's own log key)")
+    .option('--recount', RECOUNT_HELP)
     .option('--json', 'machine-readable output')
-    .action(async (o: StoreFlags & { by?: string; vkey?: string; json?: boolean }) => {
+    .action(async (o: StoreFlags & { by?: string; vkey?: string; recount?: boolean; json?: boolean }) => {
       const by = parseBy(o.by);
       const verifier = o.vkey ? await readVerifierKey(o.vkey) : undefined;
       const bar = progress(o.json);
       const r = await withStore(o, (store) =>
-        tallyStore(store, { verifier, by, onProgress: bar.tracker('verifying and counting') }),
+        tallyStore(store, {
+          verifier,
+          by,
+          recount: o.recount,
+          onProgress: bar.tracker('verifying and counting'),
+        }),
       ).finally(() => bar.stop());
       if (o.json) {
         printJson(r.tally);
         return;
       }
-      say(`${r.cvrs} CVRs, verified against ${r.verifiedWith}.`);
+      say(`${r.cvrs} CVRs, ${METHOD[r.method]}, verified against ${r.verifiedWith}.`);
       for (const c of r.tally.contests) {
         say(`\n${c.name} (${c.ballots} ballots)`);
         for (const [choice, votes] of Object.entries(c.results)) say(`  ${choice.padEnd(32)} ${votes}`);
@@ -64,8 +77,18 @@ export function registerResultsCommands(program: Command): void {
     .option('--by <group>', 'precinct: add per-precinct counts')
     .option('--status <status>', 'NIST ResultsStatus', 'unofficial-complete')
     .option('--vkey <vkey>', "verify against this key (default: the store's own log key)")
+    .option('--recount', RECOUNT_HELP)
     .action(
-      async (o: StoreFlags & { format: string; out: string; by?: string; status: string; vkey?: string }) => {
+      async (
+        o: StoreFlags & {
+          format: string;
+          out: string;
+          by?: string;
+          status: string;
+          vkey?: string;
+          recount?: boolean;
+        },
+      ) => {
         if (!(RESULT_FORMATS as readonly string[]).includes(o.format))
           throw new CliFailure(`unknown format ${o.format}; supported: ${RESULT_FORMATS.join(', ')}`);
         const by = parseBy(o.by);
@@ -81,7 +104,7 @@ export function registerResultsCommands(program: Command): void {
         const status = statuses.find((s) => s === o.status);
         if (!status) throw new CliFailure(`--status must be one of ${statuses.join(', ')}`);
         const verifier = o.vkey ? await readVerifierKey(o.vkey) : undefined;
-        const r = await withStore(o, (store) => tallyStore(store, { verifier, by }));
+        const r = await withStore(o, (store) => tallyStore(store, { verifier, by, recount: o.recount }));
         if (o.format === 'nist-err') {
           const report = toElectionReport({
             election: r.election.election,
@@ -100,7 +123,7 @@ export function registerResultsCommands(program: Command): void {
           await writeFile(o.out, stringify([header, ...rows]));
         }
         inform(
-          `Wrote ${o.format} results for ${r.tally.contests.length} contests (${r.cvrs} CVRs, verified against ${r.verifiedWith}) to ${o.out}.`,
+          `Wrote ${o.format} results for ${r.tally.contests.length} contests (${r.cvrs} CVRs, ${METHOD[r.method]}, verified against ${r.verifiedWith}) to ${o.out}.`,
         );
       },
     );

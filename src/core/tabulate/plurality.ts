@@ -5,6 +5,9 @@
  * left to the ranked-choice tabulator. Memory depends on the definition (and groups), not on the ballots.
  */
 
+import { z } from 'zod';
+import { fromUtf8, utf8 } from '../bytes.js';
+import { type CanonicalValue, canonicalJson } from '../canonical-json.js';
 import { compareText } from '../compare.js';
 import type { Cvr } from '../cvr/model.js';
 import { summarizeMarks } from '../cvr/votes.js';
@@ -26,39 +29,61 @@ export interface ContestResult {
   readonly ballots: number;
 }
 
-interface Accumulator {
-  readonly contest: Contest;
-  readonly votes: Map<string, number>;
+/** What a tally holds for one contest: plain numbers by choice id, so counts can be logged and merged. */
+export interface ContestCounts {
+  readonly votes: Record<string, number>;
   overvotes: number;
   undervotes: number;
   ballots: number;
 }
+export type CountsByContest = Record<string, ContestCounts>;
+
+/**
+ * The counts of a set of CVRs (one import): totals, and the same per group for each way of grouping.
+ * Serialised as canonical JSON, its SHA-256 is logged with the import, so a tally can add imports' counts
+ * instead of recounting every record, and `verify` recounts the records to check each logged hash.
+ */
+export interface TallyCounts {
+  readonly format: 'tallyproof-counts/1';
+  readonly contests: CountsByContest;
+  readonly groups: Partial<Record<GroupBy, Record<string, CountsByContest>>>;
+}
+
+const Count = z.number().int().min(0);
+const ContestCountsSchema = z
+  .object({ votes: z.record(z.string(), Count), overvotes: Count, undervotes: Count, ballots: Count })
+  .strict();
+const CountsByContestSchema = z.record(z.string(), ContestCountsSchema);
+export const TallyCountsSchema = z
+  .object({
+    format: z.literal('tallyproof-counts/1'),
+    contests: CountsByContestSchema,
+    groups: z.partialRecord(z.enum(GROUP_BY), z.record(z.string(), CountsByContestSchema)),
+  })
+  .strict();
+
+/** The exact bytes an import's counts are logged by: canonical JSON. */
+export const countsBytes = (counts: TallyCounts): Uint8Array =>
+  utf8(canonicalJson(counts as unknown as CanonicalValue));
+
+export function parseCounts(bytes: Uint8Array): TallyCounts {
+  const parsed = TallyCountsSchema.safeParse(JSON.parse(fromUtf8(bytes)));
+  if (!parsed.success) throw new Error(`not tallyproof-counts/1: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
+}
 
 const tabulated = (c: Contest) => c.type !== 'ranked';
 
-function emptyAccumulators(election: Election): Map<string, Accumulator> {
-  return new Map(
-    election.contests.filter(tabulated).map((contest) => {
-      const choices = contest.type === 'yesno' ? contest.choices : contest.candidates;
-      return [
-        contest.id,
-        { contest, votes: new Map(choices.map((c) => [c.id, 0])), overvotes: 0, undervotes: 0, ballots: 0 },
-      ];
-    }),
-  );
-}
-
-function report(acc: Accumulator): ContestResult {
-  const c = acc.contest;
+function report(contest: Contest, acc: ContestCounts): ContestResult {
   const results: Record<string, number> = {};
-  const choices = c.type === 'yesno' ? c.choices : c.candidates;
+  const choices = contest.type === 'yesno' ? contest.choices : contest.candidates;
   for (const choice of choices) {
     const name = 'writeIn' in choice && choice.writeIn ? WRITE_IN_LINE : choice.name;
-    results[name] = (results[name] ?? 0) + (acc.votes.get(choice.id) ?? 0);
+    results[name] = (results[name] ?? 0) + (acc.votes[choice.id] ?? 0);
   }
   return {
-    id: c.id,
-    name: c.title,
+    id: contest.id,
+    name: contest.title,
     results,
     overvotes: acc.overvotes,
     undervotes: acc.undervotes,
@@ -67,54 +92,116 @@ function report(acc: Accumulator): ContestResult {
 }
 
 export class PluralityTally {
-  private readonly totals: Map<string, Accumulator>;
-  private readonly grouped = new Map<string, Map<string, Accumulator>>();
+  private readonly contestsById: Map<string, Contest>;
+  private readonly totals: CountsByContest = {};
+  private readonly grouped = new Map<GroupBy, Map<string, CountsByContest>>();
 
-  constructor(
-    private readonly election: Election,
-    private readonly groupBy?: GroupBy,
-  ) {
-    this.totals = emptyAccumulators(election);
+  /** Groups by none, one or several of the ways of grouping (an import counts by all of them). */
+  constructor(election: Election, groupBy?: GroupBy | readonly GroupBy[]) {
+    this.contestsById = new Map(election.contests.filter(tabulated).map((c) => [c.id, c]));
+    for (const by of groupBy === undefined ? [] : typeof groupBy === 'string' ? [groupBy] : groupBy)
+      this.grouped.set(by, new Map());
+  }
+
+  private accumulator(counts: CountsByContest, contest: string): ContestCounts | undefined {
+    const existing = counts[contest];
+    if (existing) return existing;
+    const c = this.contestsById.get(contest);
+    if (!c) return undefined; // ranked, or not in the definition (validation refuses those before tabulation)
+    const votes: Record<string, number> = {};
+    for (const choice of c.type === 'yesno' ? c.choices : c.candidates) votes[choice.id] = 0;
+    const acc = { votes, overvotes: 0, undervotes: 0, ballots: 0 };
+    counts[contest] = acc;
+    return acc;
+  }
+
+  private group(by: GroupBy, key: string): CountsByContest {
+    const groups = this.grouped.get(by)!;
+    let g = groups.get(key);
+    if (!g) {
+      g = {};
+      groups.set(key, g);
+    }
+    return g;
   }
 
   add(cvr: Cvr): void {
-    let group: Map<string, Accumulator> | undefined;
-    if (this.groupBy) {
-      const key = groupKey(cvr, this.groupBy);
-      group = this.grouped.get(key);
-      if (!group) {
-        group = emptyAccumulators(this.election);
-        this.grouped.set(key, group);
-      }
-    }
     for (const cc of cvr.contests) {
-      const acc = this.totals.get(cc.contest);
-      if (!acc) continue; // ranked, or not in the definition (validation refuses those before tabulation)
-      count(acc, cc);
-      if (group) count(group.get(cc.contest)!, cc);
+      const contest = this.contestsById.get(cc.contest);
+      if (!contest) continue;
+      const s = summarizeMarks(contest, cc.marks, cc.overvotedRanks);
+      this.count(this.totals, contest, cc, s.overvoted, s.undervotes);
+      for (const by of this.grouped.keys())
+        this.count(this.group(by, groupKey(cvr, by)), contest, cc, s.overvoted, s.undervotes);
     }
+  }
+
+  private count(
+    counts: CountsByContest,
+    contest: Contest,
+    cc: Cvr['contests'][number],
+    overvoted: boolean,
+    undervotes: number,
+  ): void {
+    const acc = this.accumulator(counts, contest.id)!;
+    acc.ballots++;
+    if (overvoted) acc.overvotes += votesAllowedOf(contest);
+    else {
+      acc.undervotes += undervotes;
+      for (const m of cc.marks) acc.votes[m.choice] = (acc.votes[m.choice] ?? 0) + 1;
+    }
+  }
+
+  /** Adds counts made elsewhere (an import's logged counts): totals, and the groupings this tally keeps. */
+  addCounts(counts: TallyCounts): void {
+    const fold = (into: CountsByContest, from: CountsByContest) => {
+      for (const [contest, c] of Object.entries(from)) {
+        const acc = this.accumulator(into, contest);
+        if (!acc)
+          throw new Error(`the counts name contest ${JSON.stringify(contest)}, which is not counted here`);
+        acc.ballots += c.ballots;
+        acc.overvotes += c.overvotes;
+        acc.undervotes += c.undervotes;
+        for (const [choice, n] of Object.entries(c.votes)) acc.votes[choice] = (acc.votes[choice] ?? 0) + n;
+      }
+    };
+    fold(this.totals, counts.contests);
+    for (const by of this.grouped.keys()) {
+      const groups = counts.groups[by];
+      if (!groups) throw new Error(`the counts are not grouped by ${by}`);
+      for (const [key, g] of Object.entries(groups)) fold(this.group(by, key), g);
+    }
+  }
+
+  counts(): TallyCounts {
+    return {
+      format: 'tallyproof-counts/1',
+      contests: this.totals,
+      groups: Object.fromEntries(
+        [...this.grouped.entries()].map(([by, groups]) => [by, Object.fromEntries(groups)]),
+      ),
+    };
   }
 
   contests(): ContestResult[] {
-    return [...this.totals.values()].map(report);
+    return [...this.contestsById.values()].map((c) =>
+      report(c, this.totals[c.id] ?? { votes: {}, overvotes: 0, undervotes: 0, ballots: 0 }),
+    );
   }
 
+  /** Each group's contests, for the one grouping this tally was asked for. */
   groups(): { id: string; contests: ContestResult[] }[] {
-    return [...this.grouped.entries()]
+    const [groups] = [...this.grouped.values()];
+    return [...(groups ?? new Map<string, CountsByContest>()).entries()]
       .sort(([a], [b]) => compareText(a, b))
-      .map(([id, accs]) => ({ id, contests: [...accs.values()].filter((a) => a.ballots > 0).map(report) }));
+      .map(([id, counts]) => ({
+        id,
+        contests: [...this.contestsById.values()].flatMap((c) => {
+          const acc = counts[c.id];
+          return acc && acc.ballots > 0 ? [report(c, acc)] : [];
+        }),
+      }));
   }
-}
-
-function count(acc: Accumulator, { marks, overvotedRanks }: Cvr['contests'][number]): void {
-  acc.ballots++;
-  const s = summarizeMarks(acc.contest, marks, overvotedRanks);
-  if (s.overvoted) {
-    acc.overvotes += votesAllowedOf(acc.contest);
-    return;
-  }
-  acc.undervotes += s.undervotes;
-  for (const m of marks) acc.votes.set(m.choice, (acc.votes.get(m.choice) ?? 0) + 1);
 }
 
 const GROUP_FIELD = {

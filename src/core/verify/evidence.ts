@@ -18,6 +18,7 @@ import { inclusionProofFromTiles } from '../log/inclusion.js';
 import { defaultHasher, type MerkleHasher, verifyInclusion } from '../log/merkle.js';
 import type { Verifier } from '../log/note.js';
 import { TILE_WIDTH, type Tile, TileBuilder } from '../log/tiles.js';
+import { countsBytes, GROUP_BY, PluralityTally } from '../tabulate/plurality.js';
 
 export interface StoredEntry {
   readonly body: Uint8Array;
@@ -140,6 +141,9 @@ export async function verifyEvidence(
   if (sizesOfInterest.has(0)) rootsAt.set(0, builder.root());
   const ids = new Set<string>();
   const reported = election ? new ReportedTally(election.election) : undefined;
+  // Each import's counts, recounted from its CVRs, against the hash its import event logged.
+  const newImportCounts = () => (election ? new PluralityTally(election.election, GROUP_BY) : undefined);
+  let importCounts = newImportCounts();
   const cvrBatches = new Map<string, number>();
   const auditRecords: AuditRecord[] = [];
   const events: LoggedEvent[] = [];
@@ -178,6 +182,7 @@ export async function verifyEvidence(
           }
           options.onCvr?.(cvr, seq);
           reported?.add(cvr);
+          importCounts?.add(cvr);
           const batch = batchKey(cvr.tabulator, cvr.batch);
           cvrBatches.set(batch, (cvrBatches.get(batch) ?? 0) + 1);
           if (auditRecords.length > 0) fail(`entry ${seq}: a CVR logged after the audit started`);
@@ -208,6 +213,15 @@ export async function verifyEvidence(
               fail(
                 `entry ${seq}: import event claims ${claimed.cvrs} CVRs from entry ${claimed.first}, the log has ${actual.cvrs} from ${actual.first}`,
               );
+            const logged = event.data.counts;
+            if (importCounts && typeof logged === 'string') {
+              const recounted = toHex(sha256(countsBytes(importCounts.counts())));
+              if (recounted !== logged)
+                fail(
+                  `entry ${seq}: the import logged counts ${logged}, its CVRs count to ${recounted}: the logged counts do not follow from the records`,
+                );
+            }
+            importCounts = newImportCounts();
             imports.push({
               seq,
               sha256: String(event.data.sha256),
