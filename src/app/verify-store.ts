@@ -1,4 +1,5 @@
 /** verify --db: the live store checked against its latest signed checkpoint, plus the store's own guards. */
+import { toHex } from '../core/bytes.js';
 import type { Verifier } from '../core/log/note.js';
 import { type VerificationReport, type VerifyOptions, verifyEvidence } from '../core/verify/evidence.js';
 import { nodeSha256 } from '../platform/node-sha256.js';
@@ -65,5 +66,18 @@ export async function verifyStore(
     )
       failures.push(`import #${row.id} (${row.file_name}) disagrees with its logged import event`);
   });
+  const counts = await store.importCounts();
+  const loggedCounts = new Map(
+    report.events.filter((e) => e.event.type === 'cvrs.imported').map((e) => [e.seq, e.event.data.counts]),
+  );
+  for (const row of imports) {
+    const stored = counts.get(row.id);
+    const logged = loggedCounts.get(Number(row.first_seq) + Number(row.cvr_count));
+    if (!stored && logged === undefined) continue; // an import from before counts were logged
+    if (!stored || stored.sha256 !== logged || toHex(nodeSha256(stored.body)) !== stored.sha256)
+      failures.push(
+        `import #${row.id} (${row.file_name}): the stored counts are not the counts its import logged`,
+      );
+  }
   return { ...report, failures, ok: failures.length === 0 };
 }

@@ -122,6 +122,9 @@ for (const backend of backends()) {
         await expect(tallyStore(store)).rejects.toThrow(
           /refusing to tabulate: the store does not verify: the counts of import #1 .* are not the counts its import logged/,
         );
+        expect((await verifyStore(store, keys.verifier)).failures.join('\n')).toMatch(
+          /import #1 \(.*\): the stored counts are not the counts its import logged/,
+        );
       } finally {
         await store.close();
       }
