@@ -17,7 +17,7 @@ import type { ReaderOptions, ReadReport } from '../formats/cvr-format.js';
 import { InputError } from '../formats/errors.js';
 import { type ImportFormat, readerFor, readerNameFor } from '../formats/readers.js';
 import { nodeSha256 } from '../platform/node-sha256.js';
-import { WrongKeyError } from '../store/ledger-writer.js';
+import { DuplicateCvrError, WrongKeyError } from '../store/ledger-writer.js';
 import type { Store } from '../store/store.js';
 import { parseDefinition, recordElection } from './load-election.js';
 import { type PreparedCvr, prepareCvrs } from './prepare-cvrs.js';
@@ -68,10 +68,22 @@ function chooseJurisdiction(election: LoadedElection, wanted: string | undefined
   return ids[0]!;
 }
 
-const isUniqueViolation = (e: unknown) => {
-  const code = (e as { code?: string }).code;
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
-};
+/**
+ * Where the last few thousand appended CVRs came from, by log position: a duplicate id surfaces when its
+ * rows are written (at most a thousand appends later), and is reported at its file and record. The
+ * database's unique index finds duplicates, so memory does not grow with the ballots in an import.
+ */
+class RecentRecords {
+  private static readonly SIZE = 4096;
+  private readonly ring: ({ seq: number; file: string; index: number } | undefined)[] = [];
+  add(seq: number, file: string, index: number): void {
+    this.ring[seq % RecentRecords.SIZE] = { seq, file, index };
+  }
+  at(seq: number): { file: string; index: number } | undefined {
+    const r = this.ring[seq % RecentRecords.SIZE];
+    return r?.seq === seq ? r : undefined;
+  }
+}
 
 export async function importFiles(
   store: Store,
@@ -133,7 +145,7 @@ async function importFile(store: Store, exportPath: string, options: ImportOptio
   const by = keyLabel(options.signer);
   const now = options.now();
   const name = path.basename(exportPath);
-  const ids = new Set<string>();
+  const recent = new RecentRecords();
   options.onFileStart?.(exportPath, size);
 
   try {
@@ -157,13 +169,7 @@ async function importFile(store: Store, exportPath: string, options: ImportOptio
       for await (const batch of prepared) {
         counts.addCounts(batch.counts);
         for (const cvr of batch.cvrs) {
-          if (ids.has(cvr.id))
-            throw new InputError(
-              cvr.file,
-              reader.recordLabel(cvr.index),
-              `CVR id ${cvr.id} appears twice in this import`,
-            );
-          ids.add(cvr.id);
+          recent.add(w.size, cvr.file, cvr.index);
           if (cvr.electionId !== undefined && !electionIds.has(cvr.electionId))
             electionIds.set(cvr.electionId, cvr);
           await w.append(
@@ -214,22 +220,21 @@ async function importFile(store: Store, exportPath: string, options: ImportOptio
       return { file: exportPath, sha256, cvrs, firstEntry, logSize: w.size, derivedDefinition: derived };
     });
   } catch (e) {
-    if (isUniqueViolation(e))
-      throw new InputError(exportPath, undefined, await describeDuplicate(store, jurisdiction, ids));
+    if (e instanceof DuplicateCvrError) {
+      const [earlier] = await store.findCvr(e.cvrId, e.jurisdiction);
+      if (earlier)
+        throw new InputError(
+          exportPath,
+          undefined,
+          `CVR id ${e.cvrId} is already in the store (log entry ${earlier.seq}); nothing was stored`,
+        );
+      const at = recent.at(e.seq);
+      throw new InputError(
+        at?.file ?? exportPath,
+        at ? reader.recordLabel(at.index) : undefined,
+        `CVR id ${e.cvrId} appears twice in this import`,
+      );
+    }
     throw e;
   }
-}
-
-async function describeDuplicate(
-  store: Store,
-  jurisdiction: string,
-  ids: ReadonlySet<string>,
-): Promise<string> {
-  // The clash is in the last insert batch, so look at the most recent ids first.
-  for (const id of [...ids].reverse()) {
-    const found = await store.findCvr(id, jurisdiction);
-    if (found.length > 0)
-      return `CVR id ${id} is already in the store (log entry ${found[0]!.seq}); nothing was stored`;
-  }
-  return 'a CVR id is already in the store; nothing was stored';
 }

@@ -103,8 +103,8 @@ async function loggedCounts(
 
   const hasher = store.hasher;
   const tile = (l: number, i: number, w: number) => store.tile(l, i, w);
-  /** The logged event at `seq`, its inclusion under the latest checkpoint proven. */
-  const loggedEvent = async (seq: number) => {
+  /** The logged entry at `seq`, its inclusion under the latest checkpoint proven. */
+  const loggedEntry = async (seq: number) => {
     const body = await store.entryBody(seq);
     if (!body || seq >= size) return refuse(`entry ${seq} is missing`);
     try {
@@ -120,8 +120,12 @@ async function loggedCounts(
       refuse(`entry ${seq} is not the one the signed checkpoint commits to: ${(e as Error).message}`);
     }
     const decoded = decodeEntry(body);
-    if (!decoded.ok || decoded.value.kind !== 'event') return refuse(`entry ${seq} is not an event`);
-    return decoded.value.event;
+    if (!decoded.ok) return refuse(`entry ${seq}: ${decoded.error}`);
+    return decoded.value;
+  };
+  const loggedEvent = async (seq: number) => {
+    const entry = await loggedEntry(seq);
+    return entry.kind === 'event' ? entry.event : refuse(`entry ${seq} is not an event`);
   };
 
   const loaded = await loggedEvent(0);
@@ -129,7 +133,12 @@ async function loggedCounts(
     refuse('the stored definition is not the one the log committed to first');
   const tally = new PluralityTally(election.election, by);
   let cvrs = 0;
+  // The log is the definition, then each import's CVRs closed by its event, then any audit records: the
+  // import rows must tile it, or an import left out of the store would go uncounted.
+  let next = 1;
   for (const row of imports) {
+    if (Number(row.first_seq) !== next)
+      refuse(`import #${row.id} (${row.file_name}) starts at entry ${row.first_seq}, not ${next}`);
     const seq = Number(row.first_seq) + Number(row.cvr_count);
     const event = await loggedEvent(seq);
     const c = counts.get(row.id)!;
@@ -144,7 +153,10 @@ async function loggedCounts(
       refuse(`the counts of import #${row.id} (${row.file_name}) are not the counts its import logged`);
     tally.addCounts(parseCounts(c.body));
     cvrs += Number(row.cvr_count);
+    next = seq + 1;
   }
+  if (next < size && (await loggedEntry(next)).kind !== 'audit')
+    refuse(`entry ${next} follows the last import the store lists and is not an audit record`);
   return {
     tally: { contests: tally.contests(), ...(by ? { by, groups: tally.groups() } : {}) },
     election,

@@ -51,9 +51,7 @@ export class LedgerWriter {
       trx,
       hasher,
       new TileBuilder(hasher, (t) => writer.pendingTiles.push(t), { size, partials }),
-      sqlite
-        ? sqliteInserter(sqlite)
-        : async (rows) => void (await trx.insertInto('entries').values(rows).execute()),
+      sqlite ? sqliteInserter(sqlite) : postgresInserter(trx),
     );
     return writer;
   }
@@ -172,6 +170,37 @@ export class LedgerWriter {
 
 export class WrongKeyError extends Error {}
 
+/** A CVR whose (jurisdiction, id) the log already holds — earlier in this append or in the store. */
+export class DuplicateCvrError extends Error {
+  constructor(
+    readonly seq: number,
+    readonly jurisdiction: string,
+    readonly cvrId: string,
+  ) {
+    super(`CVR id ${cvrId} of ${jurisdiction} is already in the log`);
+  }
+}
+
+const UNIQUE_VIOLATION = new Set(['SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY', '23505']);
+const isUniqueViolation = (e: unknown) => UNIQUE_VIOLATION.has((e as { code?: string }).code ?? '');
+
+/** PostgreSQL names the clashing key in the error's detail: `Key (jurisdiction, cvr_id)=(j, id) already exists.` */
+function postgresInserter(trx: Transaction<Schema>) {
+  return async (rows: EntryTable[]) => {
+    try {
+      await trx.insertInto('entries').values(rows).execute();
+    } catch (e) {
+      const key = /\(jurisdiction, cvr_id\)=\((.*)\) already exists/.exec(
+        (e as { detail?: string }).detail ?? '',
+      );
+      if (!isUniqueViolation(e) || !key) throw e;
+      const clash = [...rows].reverse().find((r) => `${r.jurisdiction}, ${r.cvr_id}` === key[1]);
+      if (!clash) throw e;
+      throw new DuplicateCvrError(clash.seq, clash.jurisdiction!, clash.cvr_id!);
+    }
+  };
+}
+
 export async function readTile(
   db: Kysely<Schema>,
   level: number,
@@ -199,6 +228,13 @@ function sqliteInserter(sqlite: NonNullable<OpenDatabase['sqlite']>) {
   );
   return async (rows: EntryTable[]) => {
     if (!sqlite.inTransaction) throw new Error('entries must be appended inside a transaction');
-    for (const r of rows) insert.run(r.seq, r.kind, r.jurisdiction, r.cvr_id, r.import_id, r.body);
+    for (const r of rows)
+      try {
+        insert.run(r.seq, r.kind, r.jurisdiction, r.cvr_id, r.import_id, r.body);
+      } catch (e) {
+        if (isUniqueViolation(e) && r.cvr_id !== null && r.jurisdiction !== null)
+          throw new DuplicateCvrError(r.seq, r.jurisdiction, r.cvr_id);
+        throw e;
+      }
   };
 }

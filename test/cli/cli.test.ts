@@ -109,6 +109,10 @@ describe('the evidence chain from the command line', () => {
     const tally = JSON.parse(ok(['tally', '--db', db, '--json']));
     const truth = JSON.parse(readFileSync(election.truth, 'utf8'));
     expect(tally.contests[0]).toEqual({ id: 'governor', ...truth.contests[0] });
+    expect(JSON.parse(ok(['tally', '--db', db, '--json', '--recount']))).toEqual(tally);
+    expect(ok(['tally', '--db', db])).toMatch(
+      /400 CVRs, the counts each import logged, proven under the signed checkpoint/,
+    );
     expect(JSON.parse(ok(['tally', '--db', db, '--json', '--by', 'batch'])).groups.length).toBeGreaterThan(1);
     refused(
       ['tally', '--db', db, '--by', 'county'],
@@ -133,6 +137,34 @@ describe('the evidence chain from the command line', () => {
       'cvrs.imported',
       'cvrs.imported',
     ]);
+  });
+
+  it('imports a Dominion CSV export with --format dominion and tabulates it to the ground truth', async () => {
+    const dir = tempDir();
+    const gen = path.join(dir, 'gen');
+    const out = ok([
+      'generate',
+      '--ballots',
+      '250',
+      '--format',
+      'dominion-csv',
+      '--out',
+      gen,
+      '--seed',
+      'csv',
+    ]);
+    expect(out).toMatch(/dominion-cvr\.csv \(import --format dominion\)/);
+    const key = path.join(dir, 'k.key');
+    ok(['keygen', '--name', 'county.example/log', '--out', key]);
+    const db = path.join(dir, 's.db');
+    ok(['election', 'load', '--db', db, path.join(gen, 'election.json')]);
+    ok(['import', '--db', db, '--key', key, '--format', 'dominion', path.join(gen, 'dominion-cvr.csv')]);
+    const truth = JSON.parse(readFileSync(path.join(gen, 'truth.json'), 'utf8'));
+    const tally = JSON.parse(ok(['tally', '--db', db, '--json']));
+    expect(tally.contests[0]).toEqual({ id: 'governor', ...truth.contests[0] });
+    expect(JSON.parse(ok(['verify', '--db', db, '--vkey', `${key}.pub`, '--json']))).toMatchObject({
+      ok: true,
+    });
   });
 
   it('derives the definition from a CDF report when none is loaded, and says so', async () => {
