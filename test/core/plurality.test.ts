@@ -5,7 +5,7 @@ import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import type { Cvr } from '../../src/core/cvr/model.js';
 import { toElectionReport } from '../../src/core/tabulate/nist-err.js';
-import { PluralityTally } from '../../src/core/tabulate/plurality.js';
+import { countsBytes, GROUP_BY, PluralityTally, parseCounts } from '../../src/core/tabulate/plurality.js';
 import { syntheticElection } from '../../src/formats/synthetic/election.js';
 import { describeWithShared } from '../support/shared.js';
 
@@ -104,5 +104,42 @@ describeWithShared('NIST SP 1500-100 v2 results', 'standards/nist-1500-100-err-v
       { '@type': 'ElectionResults.VoteCounts', Count: 0, GpUnitId: 'p-002', Type: 'total' },
     ]);
     expect(path.basename(file)).toContain('1500-100');
+  });
+});
+
+describe('counts an import logs', () => {
+  const { election: county, cvrs } = syntheticElection({ ballots: 600, seed: 'counts' });
+  const all = [...cvrs()].map((c, i) => (i % 97 === 0 ? { ...c, batch: '__proto__' } : c));
+
+  it('add up, in any split of the CVRs, to the tally of them all, through their logged bytes', () => {
+    const whole = new PluralityTally(county, GROUP_BY);
+    for (const c of all) whole.add(c);
+    const parts = [all.slice(0, 250), all.slice(250)].map((part) => {
+      const t = new PluralityTally(county, GROUP_BY);
+      for (const c of part) t.add(c);
+      return parseCounts(countsBytes(t.counts()));
+    });
+    for (const by of GROUP_BY) {
+      const direct = new PluralityTally(county, by);
+      for (const c of all) direct.add(c);
+      const summed = new PluralityTally(county, by);
+      for (const p of parts) summed.addCounts(p);
+      expect(summed.contests()).toEqual(direct.contests());
+      expect(summed.groups()).toEqual(direct.groups());
+    }
+    // A batch named like an object's prototype is a group like any other.
+    const batches = new PluralityTally(county, 'batch');
+    for (const p of parts) batches.addCounts(p);
+    expect(batches.groups().find((g) => g.id === '__proto__')?.contests[0]?.ballots).toBeGreaterThan(0);
+    // What an import logs is the same bytes however its batches were split among workers.
+    const merged = new PluralityTally(county, GROUP_BY);
+    for (const p of parts) merged.addCounts(p);
+    expect(Buffer.from(countsBytes(merged.counts())).equals(Buffer.from(countsBytes(whole.counts())))).toBe(true);
+  });
+
+  it('refuse counts that are not tallyproof-counts/1', () => {
+    expect(() =>
+      parseCounts(new TextEncoder().encode('{"format":"tallyproof-counts/1","contests":{}}')),
+    ).toThrow(/not tallyproof-counts\/1/);
   });
 });

@@ -29,38 +29,43 @@ export interface ContestResult {
   readonly ballots: number;
 }
 
-/** What a tally holds for one contest: plain numbers by choice id, so counts can be logged and merged. */
-export interface ContestCounts {
-  readonly votes: Record<string, number>;
+/** What a tally holds for one contest. */
+interface ContestCounts {
+  readonly votes: Map<string, number>;
   overvotes: number;
   undervotes: number;
   ballots: number;
 }
-export type CountsByContest = Record<string, ContestCounts>;
+type CountsByContest = Map<string, ContestCounts>;
+
+const Count = z.number().int().min(0);
+const Key = z.string().min(1);
+const ContestCountsSchema = z
+  .object({
+    contest: Key,
+    votes: z.array(z.tuple([Key, Count])),
+    overvotes: Count,
+    undervotes: Count,
+    ballots: Count,
+  })
+  .strict();
+const GroupCountsSchema = z.object({ group: z.string(), contests: z.array(ContestCountsSchema) }).strict();
 
 /**
  * The counts of a set of CVRs (one import): totals, and the same per group for each way of grouping.
  * Serialised as canonical JSON, its SHA-256 is logged with the import, so a tally can add imports' counts
  * instead of recounting every record, and `verify` recounts the records to check each logged hash.
+ * Ids and group names are values, never object keys: any text an export holds round-trips.
  */
-export interface TallyCounts {
-  readonly format: 'tallyproof-counts/1';
-  readonly contests: CountsByContest;
-  readonly groups: Partial<Record<GroupBy, Record<string, CountsByContest>>>;
-}
-
-const Count = z.number().int().min(0);
-const ContestCountsSchema = z
-  .object({ votes: z.record(z.string(), Count), overvotes: Count, undervotes: Count, ballots: Count })
-  .strict();
-const CountsByContestSchema = z.record(z.string(), ContestCountsSchema);
 export const TallyCountsSchema = z
   .object({
     format: z.literal('tallyproof-counts/1'),
-    contests: CountsByContestSchema,
-    groups: z.partialRecord(z.enum(GROUP_BY), z.record(z.string(), CountsByContestSchema)),
+    contests: z.array(ContestCountsSchema),
+    groups: z.partialRecord(z.enum(GROUP_BY), z.array(GroupCountsSchema)),
   })
   .strict();
+export type TallyCounts = z.infer<typeof TallyCountsSchema>;
+type ContestCountsJson = z.infer<typeof ContestCountsSchema>;
 
 /** The exact bytes an import's counts are logged by: canonical JSON. */
 export const countsBytes = (counts: TallyCounts): Uint8Array =>
@@ -72,6 +77,18 @@ export function parseCounts(bytes: Uint8Array): TallyCounts {
   return parsed.data;
 }
 
+const byKey = <T>(entries: Iterable<[string, T]>): [string, T][] =>
+  [...entries].sort(([a], [b]) => compareText(a, b));
+
+const countsJson = (counts: CountsByContest): ContestCountsJson[] =>
+  byKey(counts).map(([contest, c]) => ({
+    contest,
+    votes: byKey(c.votes),
+    overvotes: c.overvotes,
+    undervotes: c.undervotes,
+    ballots: c.ballots,
+  }));
+
 const tabulated = (c: Contest) => c.type !== 'ranked';
 
 function report(contest: Contest, acc: ContestCounts): ContestResult {
@@ -79,7 +96,7 @@ function report(contest: Contest, acc: ContestCounts): ContestResult {
   const choices = contest.type === 'yesno' ? contest.choices : contest.candidates;
   for (const choice of choices) {
     const name = 'writeIn' in choice && choice.writeIn ? WRITE_IN_LINE : choice.name;
-    results[name] = (results[name] ?? 0) + (acc.votes[choice.id] ?? 0);
+    results[name] = (results[name] ?? 0) + (acc.votes.get(choice.id) ?? 0);
   }
   return {
     id: contest.id,
@@ -93,7 +110,7 @@ function report(contest: Contest, acc: ContestCounts): ContestResult {
 
 export class PluralityTally {
   private readonly contestsById: Map<string, Contest>;
-  private readonly totals: CountsByContest = {};
+  private readonly totals: CountsByContest = new Map();
   private readonly grouped = new Map<GroupBy, Map<string, CountsByContest>>();
 
   /** Groups by none, one or several of the ways of grouping (an import counts by all of them). */
@@ -104,14 +121,13 @@ export class PluralityTally {
   }
 
   private accumulator(counts: CountsByContest, contest: string): ContestCounts | undefined {
-    const existing = counts[contest];
+    const existing = counts.get(contest);
     if (existing) return existing;
     const c = this.contestsById.get(contest);
     if (!c) return undefined; // ranked, or not in the definition (validation refuses those before tabulation)
-    const votes: Record<string, number> = {};
-    for (const choice of c.type === 'yesno' ? c.choices : c.candidates) votes[choice.id] = 0;
+    const votes = new Map((c.type === 'yesno' ? c.choices : c.candidates).map((x) => [x.id, 0]));
     const acc = { votes, overvotes: 0, undervotes: 0, ballots: 0 };
-    counts[contest] = acc;
+    counts.set(contest, acc);
     return acc;
   }
 
@@ -119,7 +135,7 @@ export class PluralityTally {
     const groups = this.grouped.get(by)!;
     let g = groups.get(key);
     if (!g) {
-      g = {};
+      g = new Map();
       groups.set(key, g);
     }
     return g;
@@ -148,59 +164,60 @@ export class PluralityTally {
     if (overvoted) acc.overvotes += votesAllowedOf(contest);
     else {
       acc.undervotes += undervotes;
-      for (const m of cc.marks) acc.votes[m.choice] = (acc.votes[m.choice] ?? 0) + 1;
+      for (const m of cc.marks) acc.votes.set(m.choice, (acc.votes.get(m.choice) ?? 0) + 1);
     }
   }
 
   /** Adds counts made elsewhere (an import's logged counts): totals, and the groupings this tally keeps. */
   addCounts(counts: TallyCounts): void {
-    const fold = (into: CountsByContest, from: CountsByContest) => {
-      for (const [contest, c] of Object.entries(from)) {
-        const acc = this.accumulator(into, contest);
+    const fold = (into: CountsByContest, from: readonly ContestCountsJson[]) => {
+      for (const c of from) {
+        const acc = this.accumulator(into, c.contest);
         if (!acc)
-          throw new Error(`the counts name contest ${JSON.stringify(contest)}, which is not counted here`);
+          throw new Error(`the counts name contest ${JSON.stringify(c.contest)}, which is not counted here`);
         acc.ballots += c.ballots;
         acc.overvotes += c.overvotes;
         acc.undervotes += c.undervotes;
-        for (const [choice, n] of Object.entries(c.votes)) acc.votes[choice] = (acc.votes[choice] ?? 0) + n;
+        for (const [choice, n] of c.votes) acc.votes.set(choice, (acc.votes.get(choice) ?? 0) + n);
       }
     };
     fold(this.totals, counts.contests);
     for (const by of this.grouped.keys()) {
       const groups = counts.groups[by];
       if (!groups) throw new Error(`the counts are not grouped by ${by}`);
-      for (const [key, g] of Object.entries(groups)) fold(this.group(by, key), g);
+      for (const g of groups) fold(this.group(by, g.group), g.contests);
     }
   }
 
   counts(): TallyCounts {
     return {
       format: 'tallyproof-counts/1',
-      contests: this.totals,
+      contests: countsJson(this.totals),
       groups: Object.fromEntries(
-        [...this.grouped.entries()].map(([by, groups]) => [by, Object.fromEntries(groups)]),
+        [...this.grouped.entries()].map(([by, groups]) => [
+          by,
+          byKey(groups).map(([group, counts]) => ({ group, contests: countsJson(counts) })),
+        ]),
       ),
     };
   }
 
   contests(): ContestResult[] {
     return [...this.contestsById.values()].map((c) =>
-      report(c, this.totals[c.id] ?? { votes: {}, overvotes: 0, undervotes: 0, ballots: 0 }),
+      report(c, this.totals.get(c.id) ?? { votes: new Map(), overvotes: 0, undervotes: 0, ballots: 0 }),
     );
   }
 
   /** Each group's contests, for the one grouping this tally was asked for. */
   groups(): { id: string; contests: ContestResult[] }[] {
     const [groups] = [...this.grouped.values()];
-    return [...(groups ?? new Map<string, CountsByContest>()).entries()]
-      .sort(([a], [b]) => compareText(a, b))
-      .map(([id, counts]) => ({
-        id,
-        contests: [...this.contestsById.values()].flatMap((c) => {
-          const acc = counts[c.id];
-          return acc && acc.ballots > 0 ? [report(c, acc)] : [];
-        }),
-      }));
+    return byKey(groups ?? new Map<string, CountsByContest>()).map(([id, counts]) => ({
+      id,
+      contests: [...this.contestsById.values()].flatMap((c) => {
+        const acc = counts.get(c.id);
+        return acc && acc.ballots > 0 ? [report(c, acc)] : [];
+      }),
+    }));
   }
 }
 
