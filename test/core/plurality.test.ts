@@ -134,7 +134,9 @@ describe('counts an import logs', () => {
     // What an import logs is the same bytes however its batches were split among workers.
     const merged = new PluralityTally(county, GROUP_BY);
     for (const p of parts) merged.addCounts(p);
-    expect(Buffer.from(countsBytes(merged.counts())).equals(Buffer.from(countsBytes(whole.counts())))).toBe(true);
+    expect(Buffer.from(countsBytes(merged.counts())).equals(Buffer.from(countsBytes(whole.counts())))).toBe(
+      true,
+    );
   });
 
   it('refuse counts that are not tallyproof-counts/1', () => {

@@ -142,13 +142,14 @@ export class PluralityTally {
   }
 
   add(cvr: Cvr): void {
+    const groups =
+      this.grouped.size === 0 ? [] : [...this.grouped.keys()].map((by) => this.group(by, groupKey(cvr, by)));
     for (const cc of cvr.contests) {
       const contest = this.contestsById.get(cc.contest);
       if (!contest) continue;
       const s = summarizeMarks(contest, cc.marks, cc.overvotedRanks);
       this.count(this.totals, contest, cc, s.overvoted, s.undervotes);
-      for (const by of this.grouped.keys())
-        this.count(this.group(by, groupKey(cvr, by)), contest, cc, s.overvoted, s.undervotes);
+      for (const g of groups) this.count(g, contest, cc, s.overvoted, s.undervotes);
     }
   }
 
