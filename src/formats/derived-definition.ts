@@ -1,10 +1,10 @@
 /** The one way readers build a definition derived from an export: defaults, serialisation, and the notes. */
 import { utf8 } from '../core/bytes.js';
+import { isWriteInLabel } from '../core/cvr/resolve.js';
 import type { CandidateContest, Contest, Election } from '../core/election/schema.js';
+import type { DerivedDefinition } from './cvr-format.js';
 
 type Candidate = CandidateContest['candidates'][number];
-
-import type { DerivedDefinition } from './cvr-format.js';
 
 export const DERIVED_JURISDICTION = 'jurisdiction';
 
@@ -70,5 +70,5 @@ export const namedCandidates = (names: Iterable<string>): Candidate[] =>
   [...new Set(names)].map((n) => ({
     id: n,
     name: n,
-    ...(/^write[- ]?in\b/i.test(n) ? { writeIn: true } : {}),
+    ...(isWriteInLabel(n) ? { writeIn: true } : {}),
   }));

@@ -12,10 +12,10 @@ import { err, ok, type Result } from '../result.js';
 import type { Cvr } from './model.js';
 
 /**
- * Vendors head a contest's write-in column "Write-in" whatever the definition calls its slot: where the
- * contest has exactly one write-in slot, that label means it.
+ * Vendors head a contest's write-in column "Write-in" (or "Write-in 2", …) whatever the definition calls
+ * its slot: where the contest has exactly one write-in slot, that label means it.
  */
-const WRITE_IN_LABEL = /^write[- ]?in$/i;
+export const isWriteInLabel = (name: string): boolean => /^write[- ]?in\b/i.test(name);
 const WRITE_IN_SLOT = '\u0000write-in slot';
 
 export interface NameIndex {
@@ -119,8 +119,7 @@ export function resolveNames(
     if (!choiceIds || !byName) return c;
     const marks = c.marks.map((m) => {
       if (choiceIds.has(m.choice)) return m;
-      const id =
-        byName.get(m.choice) ?? (WRITE_IN_LABEL.test(m.choice) ? byName.get(WRITE_IN_SLOT) : undefined);
+      const id = byName.get(m.choice) ?? (isWriteInLabel(m.choice) ? byName.get(WRITE_IN_SLOT) : undefined);
       if (id === undefined) return m;
       changed = true;
       return { ...m, choice: id };
