@@ -16,6 +16,25 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
+/** The closing quote of a string whose text starts at `from`, or -1 when it does not close in `chunk`. */
+function closingQuote(chunk: Uint8Array, from: number): number {
+  for (let at = from; ; ) {
+    const q = chunk.indexOf(QUOTE, at);
+    if (q < 0) return -1;
+    let slashes = 0;
+    for (let b = q - 1; b >= from && chunk[b] === BACKSLASH; b--) slashes++;
+    if (slashes % 2 === 0) return q;
+    at = q + 1;
+  }
+}
+
+/** Whether an unclosed string's text from `from` ends the chunk inside an escape (an odd run of backslashes). */
+function endsEscaping(chunk: Uint8Array, from: number): boolean {
+  let slashes = 0;
+  for (let b = chunk.length - 1; b >= from && chunk[b] === BACKSLASH; b--) slashes++;
+  return slashes % 2 === 1;
+}
+
 type Phase = 'start' | 'expectKey' | 'key' | 'value' | 'arrayStart' | 'array' | 'afterArray' | 'done';
 
 export async function* splitJsonObject(
@@ -57,6 +76,44 @@ export async function* splitJsonObject(
     // Next backslash at or after i (n when none): found once per stretch, not once per string.
     let nextBackslash = -1;
     for (let i = 0; i < n; i++) {
+      if (phase === 'array' && !inString) {
+        // The hot loop: inside the big array only quotes, brackets and commas matter. Strings closed within
+        // the chunk are skipped whole; one that runs past it goes on through the general path below.
+        for (; i < n; i++) {
+          const c = chunk[i]!;
+          if (c === QUOTE) {
+            if (depth === 2 && !capturing) {
+              capturing = true;
+              captureFrom = i;
+            }
+            const end = closingQuote(chunk, i + 1);
+            if (end < 0) {
+              inString = true;
+              escaped = endsEscaping(chunk, i + 1);
+              i = n;
+              break;
+            }
+            i = end;
+          } else if (c === 0x7b || c === 0x5b) {
+            if (depth === 2 && !capturing) {
+              capturing = true;
+              captureFrom = i;
+            }
+            depth++;
+          } else if (c === 0x7d || c === 0x5d) {
+            depth--;
+            if (depth === 1) break; // the array's end: the general path below closes it
+          } else if (c === 0x2c && depth === 2) {
+            if (!capturing) throw new JsonStructureError(`${arrayKey}[${elementIndex}]: empty element`);
+            yield { kind: 'element', key, index: elementIndex++, text: take(chunk, i) };
+          } else if (depth === 2 && !capturing && !isSpace(c)) {
+            capturing = true; // a scalar element
+            captureFrom = i;
+          }
+        }
+        if (i >= n) break;
+        depth++; // give the closing bracket back to the general path
+      }
       if (inString) {
         if (escaped) {
           escaped = false;
