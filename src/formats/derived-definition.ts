@@ -1,8 +1,9 @@
 /** The one way readers build a definition derived from an export: defaults, serialisation, and the notes. */
 import { utf8 } from '../core/bytes.js';
+import type { Cvr } from '../core/cvr/model.js';
 import { isWriteInLabel } from '../core/cvr/resolve.js';
 import type { CandidateContest, Contest, Election } from '../core/election/schema.js';
-import type { DerivedDefinition } from './cvr-format.js';
+import type { CvrFormatReader, DerivedDefinition } from './cvr-format.js';
 
 type Candidate = CandidateContest['candidates'][number];
 
@@ -72,3 +73,21 @@ export const namedCandidates = (names: Iterable<string>): Candidate[] =>
     name: n,
     ...(isWriteInLabel(n) ? { writeIn: true } : {}),
   }));
+
+/** The precincts and ballot styles an export's ballots name (one pass over its records), for its derived definition. */
+export async function unitsSeen<Ctx>(
+  reader: CvrFormatReader<Ctx>,
+  exportPath: string,
+  ctx: Ctx,
+  each?: (cvr: Cvr) => void,
+): Promise<{ precincts: Set<string>; styles: Set<string> }> {
+  const precincts = new Set<string>();
+  const styles = new Set<string>();
+  for await (const raw of reader.records(exportPath, ctx, {})) {
+    const { cvr } = reader.convert(ctx, raw, DERIVED_JURISDICTION);
+    each?.(cvr);
+    if (cvr.precinct) precincts.add(cvr.precinct);
+    if (cvr.ballotStyle) styles.add(cvr.ballotStyle);
+  }
+  return { precincts, styles };
+}

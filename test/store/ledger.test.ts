@@ -15,6 +15,12 @@ import { Store } from '../../src/store/store.js';
 import { editedReport, now, smallElection, testKeys } from '../support/fixtures.js';
 import { backends, tempDir } from '../support/stores.js';
 
+/** Lets a test tamper with a ledger table the way an attacker with the database file could. */
+const dropGuard = (store: Store, table: string, trigger: string) =>
+  sql
+    .raw(store.dialect === 'sqlite' ? `DROP TRIGGER ${trigger}` : `DROP TRIGGER ${trigger} ON ${table}`)
+    .execute(store.db);
+
 for (const backend of backends()) {
   describe(`ledger on ${backend.name}`, () => {
     async function loadedStore() {
@@ -90,13 +96,7 @@ for (const backend of backends()) {
           contests: tally.contests,
         });
 
-        await sql
-          .raw(
-            store.dialect === 'sqlite'
-              ? 'DROP TRIGGER entries_no_update'
-              : 'DROP TRIGGER entries_no_update ON entries',
-          )
-          .execute(store.db);
+        await dropGuard(store, 'entries', 'entries_no_update');
         await sql`UPDATE entries SET body = ${Buffer.from(encodeCvr({ jurisdiction: 'example-county', id: '1-1-1', contests: [] }))} WHERE seq = 1`.execute(
           store.db,
         );
@@ -107,25 +107,13 @@ for (const backend of backends()) {
         expect((await verifyStore(store, keys.verifier)).ok).toBe(false);
         expect((await tallyStore(store)).tally.contests).toEqual(tally.contests);
         // An import left out of the store: its CVRs would go uncounted, so the tally refuses.
-        await sql
-          .raw(
-            store.dialect === 'sqlite'
-              ? 'DROP TRIGGER imports_no_delete'
-              : 'DROP TRIGGER imports_no_delete ON imports',
-          )
-          .execute(store.db);
+        await dropGuard(store, 'imports', 'imports_no_delete');
         await sql`DELETE FROM imports WHERE id = 2`.execute(store.db);
         await expect(tallyStore(store)).rejects.toThrow(
           /entry 302 follows the last import the store lists and is not an audit record/,
         );
         // Changed counts: the tally refuses them, naming the import.
-        await sql
-          .raw(
-            store.dialect === 'sqlite'
-              ? 'DROP TRIGGER import_counts_no_update'
-              : 'DROP TRIGGER import_counts_no_update ON import_counts',
-          )
-          .execute(store.db);
+        await dropGuard(store, 'import_counts', 'import_counts_no_update');
         const [counts] = [...(await store.importCounts()).values()];
         const forged = Buffer.from(counts!.body).toString('utf8').replace('"ballots":', '"ballots":1');
         await sql`UPDATE import_counts SET body = ${Buffer.from(forged)} WHERE import_id = ${counts!.import_id}`.execute(

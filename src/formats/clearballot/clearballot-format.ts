@@ -13,7 +13,7 @@ import {
   oneFile,
   type RawRecord,
 } from '../cvr-format.js';
-import { derivedContest, derivedDefinition, namedCandidates } from '../derived-definition.js';
+import { derivedContest, derivedDefinition, namedCandidates, unitsSeen } from '../derived-definition.js';
 import { InputError } from '../errors.js';
 
 interface ChoiceColumn {
@@ -135,13 +135,7 @@ export const clearBallotFormat: CvrFormatReader<ClearBallotContext> = {
   },
   convert: clearBallotRowToCvr,
   async derive(p, ctx) {
-    const precincts = new Set<string>();
-    const styles = new Set<string>();
-    for await (const raw of clearBallotFormat.records(p, ctx, {})) {
-      const { cvr } = clearBallotRowToCvr(ctx, raw, 'jurisdiction');
-      if (cvr.precinct) precincts.add(cvr.precinct);
-      if (cvr.ballotStyle) styles.add(cvr.ballotStyle);
-    }
+    const { precincts, styles } = await unitsSeen(clearBallotFormat, p, ctx);
     const contests = new Map<string, { voteFor: number; maxRank: number; choices: string[] }>();
     for (const c of ctx.choices) {
       const entry = contests.get(c.contest) ?? { voteFor: c.voteFor, maxRank: 0, choices: [] };

@@ -17,7 +17,7 @@ import {
   oneFile,
   type RawRecord,
 } from '../cvr-format.js';
-import { derivedContest, derivedDefinition, namedCandidates } from '../derived-definition.js';
+import { derivedContest, derivedDefinition, namedCandidates, unitsSeen } from '../derived-definition.js';
 import { InputError } from '../errors.js';
 
 interface ContestColumns {
@@ -198,13 +198,7 @@ export const dominionCsvFormat: CvrFormatReader<DominionCsvContext> = {
   },
   convert: dominionCsvRowToCvr,
   async derive(p, ctx) {
-    const precincts = new Set<string>();
-    const styles = new Set<string>();
-    for await (const raw of dominionCsvFormat.records(p, ctx, {})) {
-      const { cvr } = dominionCsvRowToCvr(ctx, raw, 'jurisdiction');
-      if (cvr.precinct) precincts.add(cvr.precinct);
-      if (cvr.ballotStyle) styles.add(cvr.ballotStyle);
-    }
+    const { precincts, styles } = await unitsSeen(dominionCsvFormat, p, ctx);
     return derivedDefinition({
       title: ctx.election || 'Election',
       precincts,

@@ -17,7 +17,7 @@ import {
   type RawRecord,
   type ReaderOptions,
 } from '../cvr-format.js';
-import { derivedDefinition } from '../derived-definition.js';
+import { derivedDefinition, unitsSeen } from '../derived-definition.js';
 import { InputError } from '../errors.js';
 import { children, parseSmallXml, type XmlElement } from '../xml/small-xml.js';
 import { checkZip, zipEntries } from '../zip-check.js';
@@ -210,14 +210,9 @@ export const essFormat: CvrFormatReader<EssContext> = {
   convert: essRowToCvr,
   async derive(p, ctx) {
     const names = new Set<string>();
-    const precincts = new Set<string>();
-    const styles = new Set<string>();
-    for await (const raw of essFormat.records(p, ctx, {})) {
-      const { cvr } = essRowToCvr(ctx, raw, 'jurisdiction');
+    const { precincts, styles } = await unitsSeen(essFormat, p, ctx, (cvr) => {
       for (const m of cvr.contests[0]!.marks) names.add(m.choice);
-      if (cvr.precinct) precincts.add(cvr.precinct);
-      if (cvr.ballotStyle) styles.add(cvr.ballotStyle);
-    }
+    });
     if (names.size === 0) throw new InputError(p, undefined, 'no candidate names in the vote columns');
     return derivedDefinition({
       title: ctx.contest,

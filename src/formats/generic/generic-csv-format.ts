@@ -15,7 +15,7 @@ import {
   type RawRecord,
   type ReaderOptions,
 } from '../cvr-format.js';
-import { derivedDefinition } from '../derived-definition.js';
+import { derivedDefinition, unitsSeen } from '../derived-definition.js';
 import { InputError } from '../errors.js';
 
 export interface GenericCsvContext {
@@ -89,11 +89,7 @@ export const genericCsvFormat: CvrFormatReader<GenericCsvContext> = {
   },
   convert: genericRowToCvr,
   async derive(p, ctx) {
-    const precincts = new Set<string>();
-    for await (const raw of genericCsvFormat.records(p, ctx, {})) {
-      const { cvr } = genericRowToCvr(ctx, raw, 'jurisdiction');
-      if (cvr.precinct) precincts.add(cvr.precinct);
-    }
+    const { precincts } = await unitsSeen(genericCsvFormat, p, ctx);
     return derivedDefinition({
       title: ctx.contest,
       precincts,
