@@ -6,7 +6,7 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import type { Row } from 'exceljs';
 import type { Mark } from '../../core/cvr/model.js';
 import { csvRows } from '../csv/csv-rows.js';
 import {
@@ -80,6 +80,9 @@ async function* rows(
   }
   const size = (await stat(file)).size;
   await checkZip(file);
+  // exceljs takes about half a second to load: only a workbook import pays for it (every other command,
+  // and every import worker thread, starts without it).
+  const { default: ExcelJS } = await import('exceljs');
   try {
     const workbook = new ExcelJS.stream.xlsx.WorkbookReader(file, {
       sharedStrings: 'cache',
@@ -91,7 +94,7 @@ async function* rows(
     let shared: string[] | undefined;
     for await (const sheet of workbook) {
       if (sheets++ > 0) break; // the ballots are on the first sheet
-      for await (const r of sheet as AsyncIterable<ExcelJS.Row>) {
+      for await (const r of sheet as AsyncIterable<Row>) {
         const values = r.values as unknown[];
         // When the sheet comes before the shared strings in the archive, exceljs now and then emits rows
         // before it has read them (found as a rare flaky test): resolve those cells from the table ourselves.

@@ -3,7 +3,6 @@
  * Record`, `Precinct`, `Ballot Style`, then `<contest> Choice <n>` columns holding a name, `overvote`
  * or `undervote`. Only ballots on which the contest appears are rows, as in the vendor's export.
  */
-import ExcelJS from 'exceljs';
 import type { Cvr } from '../../core/cvr/model.js';
 import type { RankedContest } from '../../core/election/schema.js';
 import { rankCells } from '../synthetic/ranks.js';
@@ -13,6 +12,7 @@ export async function writeEssWorkbook(
   contest: RankedContest,
   cvrs: Iterable<Cvr>,
 ): Promise<number> {
+  const { default: ExcelJS } = await import('exceljs'); // loaded only when a workbook is written
   const names = new Map(contest.candidates.map((c) => [c.id, c.name]));
   const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true });
   const sheet = book.addWorksheet('Sheet1');
