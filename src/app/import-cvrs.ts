@@ -20,7 +20,7 @@ import { nodeSha256 } from '../platform/node-sha256.js';
 import { DuplicateCvrError, WrongKeyError } from '../store/ledger-writer.js';
 import type { Store } from '../store/store.js';
 import { parseDefinition, recordElection } from './load-election.js';
-import { type PreparedCvr, prepareCvrs } from './prepare-cvrs.js';
+import { type PreparedCvr, PreparePool, prepareCvrs } from './prepare-cvrs.js';
 
 export { IMPORT_FORMATS, type ImportFormat } from '../formats/readers.js';
 
@@ -96,7 +96,12 @@ export async function importFiles(
       `the key given is not this log's signing key (the log is signed by ${vkeyLabel(bound.vkey)})`,
     );
   const out: ImportSummary[] = [];
-  for (const file of files) out.push(await importFile(store, file, options));
+  const pool = PreparePool.open();
+  try {
+    for (const file of files) out.push(await importFile(store, file, options, pool));
+  } finally {
+    await pool?.close();
+  }
   return out;
 }
 
@@ -108,7 +113,12 @@ async function exportSha256(files: readonly string[]): Promise<string> {
   return createHash('sha256').update(lines.join('')).digest('hex');
 }
 
-async function importFile(store: Store, exportPath: string, options: ImportOptions): Promise<ImportSummary> {
+async function importFile(
+  store: Store,
+  exportPath: string,
+  options: ImportOptions,
+  pool: PreparePool | undefined,
+): Promise<ImportSummary> {
   const readerName = readerNameFor(options.format, exportPath);
   const reader = readerFor(readerName);
   const files = await reader.files(exportPath);
@@ -157,15 +167,19 @@ async function importFile(store: Store, exportPath: string, options: ImportOptio
       const electionIds = new Map<string, PreparedCvr>();
       const raw = reader.records(exportPath, readerContext, report, options.onBytes);
       const counts = new PluralityTally(election.election, GROUP_BY);
-      const prepared = prepareCvrs(raw, {
-        reader: readerName,
-        election: election.election,
-        readerContext,
-        jurisdiction,
-        index,
-        names: names.value,
-        definition: election.bytes,
-      });
+      const prepared = prepareCvrs(
+        raw,
+        {
+          reader: readerName,
+          election: election.election,
+          readerContext,
+          jurisdiction,
+          index,
+          names: names.value,
+          definition: election.bytes,
+        },
+        pool,
+      );
       for await (const batch of prepared) {
         counts.addCounts(batch.counts);
         for (const cvr of batch.cvrs) {

@@ -130,62 +130,66 @@ const IN_FLIGHT = 6;
 /** Two workers beside the reading/writing thread measured fastest on this project's 2-core machines. */
 const WORKERS = Math.max(1, Math.min(2, availableParallelism()));
 
-/** Prepared CVRs in file order, in batches; the work happens on a worker thread when one is available. */
-export async function* prepareCvrs(
-  raw: AsyncIterable<RawRecord>,
-  ctx: PrepareContext & { definition: Uint8Array },
-): AsyncGenerator<PreparedBatch> {
-  const script = process.env.TALLYPROOF_IMPORT_WORKERS === '0' ? undefined : compiledWorker('prepare-worker');
-  if (!script) {
-    let batch: RawRecord[] = [];
-    for await (const r of raw) {
-      batch.push(r);
-      if (batch.length >= BATCH) {
-        yield prepareBatch(ctx, batch);
-        batch = [];
-      }
+/**
+ * The worker threads of one import command, kept across its exports: starting a worker (loading the readers
+ * and the definition) costs about half a second, which a command importing a hundred report files would
+ * otherwise pay a hundred times. Each export's context goes to the workers before its batches.
+ */
+export class PreparePool {
+  private readonly workers: Worker[];
+  private readonly waiting = new Map<
+    number,
+    { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }
+  >();
+  private failure: Error | undefined;
+  private nextId = 0;
+
+  private constructor(script: string) {
+    this.workers = Array.from({ length: WORKERS }, () => new Worker(script));
+    for (const worker of this.workers) {
+      worker.on('message', (r: WorkerReply) => {
+        this.waiting.get(r.id)?.resolve(r);
+        this.waiting.delete(r.id);
+      });
+      worker.on('error', (e) => {
+        this.failure = e;
+        for (const w of this.waiting.values()) w.reject(e);
+        this.waiting.clear();
+      });
     }
-    if (batch.length) yield prepareBatch(ctx, batch);
-    return;
   }
 
-  const workerData: WorkerInit = {
-    reader: ctx.reader,
-    readerContext: ctx.readerContext,
-    jurisdiction: ctx.jurisdiction,
-    definition: ctx.definition,
-    names: ctx.names,
-  };
-  const workers = Array.from({ length: WORKERS }, () => new Worker(script, { workerData }));
-  const waiting = new Map<number, { resolve: (r: WorkerReply) => void; reject: (e: Error) => void }>();
-  let failure: Error | undefined;
-  for (const worker of workers) {
-    worker.on('message', (r: WorkerReply) => {
-      waiting.get(r.id)?.resolve(r);
-      waiting.delete(r.id);
-    });
-    worker.on('error', (e) => {
-      failure = e;
-      for (const w of waiting.values()) w.reject(e);
-      waiting.clear();
-    });
+  /** A pool, or undefined where no worker can start (sources not built, or TALLYPROOF_IMPORT_WORKERS=0). */
+  static open(): PreparePool | undefined {
+    const script =
+      process.env.TALLYPROOF_IMPORT_WORKERS === '0' ? undefined : compiledWorker('prepare-worker');
+    return script ? new PreparePool(script) : undefined;
   }
-  let nextId = 0;
-  const send = (batch: RawRecord[]): Promise<WorkerReply> => {
-    if (failure) return Promise.reject(failure);
-    const id = nextId++;
-    const p = new Promise<WorkerReply>((resolve, reject) => waiting.set(id, { resolve, reject }));
-    p.catch(() => {}); // awaited in order below; never an unhandled rejection meanwhile
-    workers[id % workers.length]!.postMessage({ id, batch });
-    return p;
-  };
-  const unwrap = (r: WorkerReply): PreparedBatch => {
-    if (r.ok) return unpackBatch(r.batch);
-    if (r.input) throw new InputError(r.input.file, r.input.record, r.input.reason);
-    throw new Error(r.message);
-  };
-  const inFlight: Promise<WorkerReply>[] = [];
-  try {
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  /** Prepared CVRs of one export in file order, in batches. */
+  async *prepare(raw: AsyncIterable<RawRecord>, init: WorkerInit): AsyncGenerator<PreparedBatch> {
+    for (const w of this.workers) w.postMessage({ init } satisfies WorkerMessage);
+    const send = (batch: RawRecord[]): Promise<WorkerReply> => {
+      if (this.failure) return Promise.reject(this.failure);
+      const id = this.nextId++;
+      const p = new Promise<WorkerReply>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+      p.catch(() => {}); // awaited in order below; never an unhandled rejection meanwhile
+      this.workers[id % this.workers.length]!.postMessage({
+        batch: { id, records: batch },
+      } satisfies WorkerMessage);
+      return p;
+    };
+    const unwrap = (r: WorkerReply): PreparedBatch => {
+      if (r.ok) return unpackBatch(r.batch);
+      if (r.input) throw new InputError(r.input.file, r.input.record, r.input.reason);
+      throw new Error(r.message);
+    };
+    // Replies still on their way when an export is refused are dropped by id: ids never repeat in a pool.
+    const inFlight: Promise<WorkerReply>[] = [];
     let batch: RawRecord[] = [];
     for await (const r of raw) {
       batch.push(r);
@@ -196,7 +200,37 @@ export async function* prepareCvrs(
     }
     if (batch.length) inFlight.push(send(batch));
     while (inFlight.length) yield unwrap(await inFlight.shift()!);
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+/** What a prepare worker is sent: an export's context, then its batches. */
+export type WorkerMessage =
+  | { readonly init: WorkerInit; readonly batch?: undefined }
+  | { readonly batch: { readonly id: number; readonly records: RawRecord[] }; readonly init?: undefined };
+
+/** Prepared CVRs in file order, in batches: on the pool's workers, or here when there is no pool. */
+export async function* prepareCvrs(
+  raw: AsyncIterable<RawRecord>,
+  ctx: PrepareContext & { definition: Uint8Array },
+  pool: PreparePool | undefined,
+): AsyncGenerator<PreparedBatch> {
+  if (pool) {
+    yield* pool.prepare(raw, {
+      reader: ctx.reader,
+      readerContext: ctx.readerContext,
+      jurisdiction: ctx.jurisdiction,
+      definition: ctx.definition,
+      names: ctx.names,
+    });
+    return;
+  }
+  let batch: RawRecord[] = [];
+  for await (const r of raw) {
+    batch.push(r);
+    if (batch.length >= BATCH) {
+      yield prepareBatch(ctx, batch);
+      batch = [];
+    }
+  }
+  if (batch.length) yield prepareBatch(ctx, batch);
 }

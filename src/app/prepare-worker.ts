@@ -1,25 +1,32 @@
 /** Worker thread: prepares batches of CVR texts (see prepare-cvrs.ts). */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { indexDefinition } from '../core/cvr/validate.js';
 import { loadElection } from '../core/election/load.js';
-import type { RawRecord } from '../formats/cvr-format.js';
 import { InputError } from '../formats/errors.js';
 import { nodeSha256 } from '../platform/node-sha256.js';
-import { packBatch, prepareBatch, type WorkerInit, type WorkerReply } from './prepare-cvrs.js';
+import {
+  type PrepareContext,
+  packBatch,
+  prepareBatch,
+  type WorkerMessage,
+  type WorkerReply,
+} from './prepare-cvrs.js';
 
-const init = workerData as WorkerInit;
-const loaded = loadElection(init.definition, nodeSha256);
-if (!loaded.ok) throw new Error('the worker was given an invalid definition');
-const ctx = {
-  ...init,
-  election: loaded.value.election,
-  index: indexDefinition(loaded.value.election),
-};
+let ctx: PrepareContext | undefined;
 
-parentPort!.on('message', ({ id, batch }: { id: number; batch: RawRecord[] }) => {
+parentPort!.on('message', (message: WorkerMessage) => {
+  if (message.init) {
+    const { init } = message;
+    const loaded = loadElection(init.definition, nodeSha256);
+    if (!loaded.ok) throw new Error('the worker was given an invalid definition');
+    ctx = { ...init, election: loaded.value.election, index: indexDefinition(loaded.value.election) };
+    return;
+  }
+  const { id, records } = message.batch;
   let reply: WorkerReply;
   try {
-    const packed = packBatch(prepareBatch(ctx, batch));
+    if (!ctx) throw new Error("a batch came before its export's context");
+    const packed = packBatch(prepareBatch(ctx, records));
     reply = { id, ok: true, batch: packed };
     parentPort!.postMessage(reply, [
       packed.bodies.buffer,
