@@ -10,11 +10,11 @@
 import { toHex } from '../core/bytes.js';
 import type { LoadedElection } from '../core/election/load.js';
 import { decodeEntry } from '../core/entries.js';
-import { type Checkpoint, verifyCheckpoint } from '../core/log/checkpoint.js';
 import { inclusionProofFromTiles } from '../core/log/inclusion.js';
 import { verifyInclusion } from '../core/log/merkle.js';
 import { keyLabel, parseVerifierKey, type Verifier } from '../core/log/note.js';
 import { type ContestResult, type GroupBy, PluralityTally, parseCounts } from '../core/tabulate/plurality.js';
+import { signedCheckpoints } from '../core/verify/evidence.js';
 import { nodeSha256 } from '../platform/node-sha256.js';
 import type { Store } from '../store/store.js';
 import { parseDefinition } from './load-election.js';
@@ -86,12 +86,7 @@ async function loggedCounts(
     throw new Error(`refusing to tabulate: the store does not verify: ${why}`);
   };
   const notes = (await store.checkpoints()).map((c) => c.note);
-  let latest: Checkpoint | undefined;
-  for (const [i, note] of notes.entries()) {
-    const c = verifyCheckpoint(note, verifier);
-    if (latest && c.size < latest.size) refuse(`checkpoint ${i + 1} shrinks the log`);
-    latest = c;
-  }
+  const latest = signedCheckpoints(notes, verifier, refuse).at(-1);
   if (!latest) return refuse('no checkpoint signed by the trusted key');
   const size = latest.size;
   const rows = await store.entryCount();

@@ -67,30 +67,26 @@ async function fuzz(
   );
 }
 
-it('CDF reader: mutated reports are imported whole or refused as bad input', async () => {
-  const election = await smallElection(60, 1, 'fuzz');
-  await fuzz(
-    'cdf',
+/** Fuzzes an export that is one file: each run mutates a fresh copy of `source` named `name`. */
+const fuzzOneFile = (format: ImportFormat, source: string, name: string, runs: number) =>
+  fuzz(
+    format,
     () => {
-      const file = path.join(tempDir(), 'report.json');
-      cpSync(election.cvrFiles[0]!, file);
+      const file = path.join(tempDir(), name);
+      cpSync(source, file);
       return { target: file, mutateFile: file };
     },
-    60,
+    runs,
   );
+
+it('CDF reader: mutated reports are imported whole or refused as bad input', async () => {
+  const election = await smallElection(60, 1, 'fuzz');
+  await fuzzOneFile('cdf', election.cvrFiles[0]!, 'report.json', 60);
 });
 
 it('Dominion CSV reader: mutated exports are imported whole or refused as bad input', async () => {
   const g = await generateElection(tempDir(), { ballots: 60, seed: 'fuzz-csv', format: 'dominion-csv' });
-  await fuzz(
-    'dominion',
-    () => {
-      const file = path.join(tempDir(), 'cvr-export.csv');
-      cpSync(g.cvrFiles[0]!, file);
-      return { target: file, mutateFile: file };
-    },
-    40,
-  );
+  await fuzzOneFile('dominion', g.cvrFiles[0]!, 'cvr-export.csv', 40);
 });
 
 describeWithShared(
@@ -121,15 +117,7 @@ describeWithShared(
 
 describeWithShared('ES&S reader fuzz', 'conformance/rctab/_shared/simple_ess_cvr.xlsx', (source) => {
   it('mutated workbooks are imported whole or refused as bad input', async () => {
-    await fuzz(
-      'ess',
-      () => {
-        const file = path.join(tempDir(), 'ess.xlsx');
-        cpSync(source, file);
-        return { target: file, mutateFile: file };
-      },
-      40,
-    );
+    await fuzzOneFile('ess', source, 'ess.xlsx', 40);
   });
 });
 
@@ -138,15 +126,7 @@ describeWithShared(
   'conformance/rctab/clear_ballot_kansas_primary/clear_ballot_kansas_primary.cvr.csv',
   (source) => {
     it('mutated exports are imported whole or refused as bad input', async () => {
-      await fuzz(
-        'clearballot',
-        () => {
-          const file = path.join(tempDir(), 'cb.csv');
-          cpSync(source, file);
-          return { target: file, mutateFile: file };
-        },
-        40,
-      );
+      await fuzzOneFile('clearballot', source, 'cb.csv', 40);
     });
   },
 );

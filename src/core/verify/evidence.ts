@@ -75,6 +75,29 @@ export interface VerifyOptions {
   readonly onCvr?: (cvr: Cvr, seq: number) => void;
 }
 
+/** The checkpoints signed by the trusted key, each problem (signature, origin, a shrinking size) passed to `fail`. */
+export function signedCheckpoints(
+  notes: readonly string[],
+  verifier: Verifier,
+  fail: (problem: string) => void,
+): Checkpoint[] {
+  const checkpoints: Checkpoint[] = [];
+  for (const [i, note] of notes.entries()) {
+    try {
+      const c = verifyCheckpoint(note, verifier);
+      const prev = checkpoints[checkpoints.length - 1];
+      if (prev && c.origin !== prev.origin)
+        fail(`checkpoint ${i + 1} has origin ${c.origin}, earlier ones ${prev.origin}`);
+      if (prev && c.size < prev.size)
+        fail(`checkpoint ${i + 1} shrinks the log from ${prev.size} to ${c.size} entries`);
+      checkpoints.push(c);
+    } catch (e) {
+      fail(`checkpoint ${i + 1}: ${(e as Error).message}`);
+    }
+  }
+  return checkpoints;
+}
+
 export async function verifyEvidence(
   source: EvidenceSource,
   verifier: Verifier,
@@ -103,20 +126,7 @@ export async function verifyEvidence(
   };
 
   // 1. Every checkpoint is signed by the trusted key, for one origin, and sizes never shrink.
-  const checkpoints: Checkpoint[] = [];
-  for (const [i, note] of (await source.checkpointNotes()).entries()) {
-    try {
-      const c = verifyCheckpoint(note, verifier);
-      const prev = checkpoints[checkpoints.length - 1];
-      if (prev && c.origin !== prev.origin)
-        fail(`checkpoint ${i + 1} has origin ${c.origin}, earlier ones ${prev.origin}`);
-      if (prev && c.size < prev.size)
-        fail(`checkpoint ${i + 1} shrinks the log from ${prev.size} to ${c.size} entries`);
-      checkpoints.push(c);
-    } catch (e) {
-      fail(`checkpoint ${i + 1}: ${(e as Error).message}`);
-    }
-  }
+  const checkpoints = signedCheckpoints(await source.checkpointNotes(), verifier, fail);
   const latest = checkpoints[checkpoints.length - 1];
   if (!latest) {
     fail('no checkpoint signed by the trusted key');
