@@ -2,6 +2,8 @@
 
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { folderReader } from '../src/app/bundle-folder.js';
 import { importFiles } from '../src/app/import-cvrs.js';
 import { loadElectionFile } from '../src/app/load-election.js';
@@ -63,6 +65,25 @@ switch (job) {
       n += (doc.CVR ?? doc.Sessions ?? []).length;
     }
     detail = { cvrs: n };
+    break;
+  }
+  case 'json-parse-cores': {
+    // The ceiling of any import on this machine: the same bare JSON.parse with the files shared among
+    // worker threads, one per core, and nothing else done.
+    const cores = availableParallelism();
+    const shares = Array.from({ length: cores }, (_, i) => args.filter((_, j) => j % cores === i));
+    const script = new URL('./parse-worker.js', import.meta.url);
+    const counts = await Promise.all(
+      shares.map(
+        (files) =>
+          new Promise<number>((resolve, reject) => {
+            const w = new Worker(script, { workerData: files });
+            w.once('message', resolve);
+            w.once('error', reject);
+          }),
+      ),
+    );
+    detail = { cvrs: counts.reduce((a, b) => a + b, 0), cores };
     break;
   }
   case 'tally': {
