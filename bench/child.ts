@@ -16,6 +16,8 @@ import { nodeMerkleHasher, nodeSha256 } from '../src/platform/node-sha256.js';
 import { Store } from '../src/store/store.js';
 
 const [job, ...args] = process.argv.slice(2);
+/** A store named by a SQLite file or, for the PostgreSQL runs, a postgres:// URL. */
+const location = (db: string) => (/^postgres(ql)?:\/\//.test(db) ? { databaseUrl: db } : { sqlitePath: db });
 const now = () => new Date().toISOString();
 const t0 = performance.now();
 let detail: Record<string, unknown> = {};
@@ -24,7 +26,7 @@ switch (job) {
   case 'import': {
     const [db, keyFile, definition, ...files] = args as [string, string, string, ...string[]];
     const signer = parseSignerKey(await readFile(keyFile, 'utf8'));
-    const store = await Store.open({ sqlitePath: db });
+    const store = await Store.open(location(db));
     await loadElectionFile(store, definition, await readFile(definition), { signer, now });
     const r = await importFiles(store, files, { format: 'cdf', signer, now });
     await store.close();
@@ -34,7 +36,7 @@ switch (job) {
   case 'import-dominion': {
     const [db, keyFile, folder] = args as [string, string, string];
     const signer = parseSignerKey(await readFile(keyFile, 'utf8'));
-    const store = await Store.open({ sqlitePath: db });
+    const store = await Store.open(location(db));
     const r = await importFiles(store, [folder], { format: 'dominion', signer, now });
     await store.close();
     detail = { cvrs: r[0]!.cvrs };
@@ -42,7 +44,7 @@ switch (job) {
   }
   case 'publish': {
     const [db, out] = args as [string, string];
-    const store = await Store.open({ sqlitePath: db });
+    const store = await Store.open(location(db));
     detail = { ...(await publish(store, out)) };
     await store.close();
     break;
@@ -88,7 +90,7 @@ switch (job) {
   }
   case 'tally': {
     const [db, how] = args as [string, string | undefined];
-    const store = await Store.open({ sqlitePath: db });
+    const store = await Store.open(location(db));
     const r = await tallyStore(store, { recount: how === 'recount' });
     await store.close();
     detail = { cvrs: r.cvrs, method: r.method };

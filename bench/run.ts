@@ -162,6 +162,17 @@ importAndTally('CDF JSON', 'import', db, reports, [path.join(cdfDir, 'election.j
 importAndTally('Dominion JSON', 'import-dominion', path.join(dataDir, 'bench-dominion.db'), domFiles, [
   domFolder,
 ]);
+const pgUrl = process.env.BENCH_DATABASE_URL;
+if (pgUrl) {
+  // The server deployment: the same Dominion import into PostgreSQL (an empty database given by URL).
+  const imp = run('import-dominion', pgUrl, keyFile, domFolder);
+  line(
+    'Dominion JSON: import + log + checkpoint (PostgreSQL)',
+    `${imp.seconds.toFixed(1)} s, ${(ballots / imp.seconds / 1000).toFixed(1)}k CVRs/s, peak RSS ${imp.maxRssMB.toFixed(0)} MB (client)`,
+  );
+  const tally = run('tally', pgUrl);
+  line('Dominion JSON: tally (logged counts, PostgreSQL)', `${tally.seconds.toFixed(2)} s`);
+}
 if (process.env.BENCH_ONLY === 'import') process.exit(0);
 
 // 5. The ES&S 2013 Minneapolis mayor case at scale: 13 workbooks, 1,041,313 ballots (read from ../shared)
