@@ -12,6 +12,7 @@ import {
   CdfElectionSchema,
   type CdfGpUnit,
   CdfGpUnitSchema,
+  cdfCvrIdsAsText,
 } from './cdf-schema.js';
 import { cdfXmlItems } from './cdf-xml-items.js';
 
@@ -81,7 +82,7 @@ function parseCdfCvr(file: string, index: number, text: string): CdfCvr {
     const i = r.error.issues[0];
     throw new InputError(file, `CVR[${index}]`, i ? `${formatPath(i.path)}: ${i.message}` : 'not a CVR');
   }
-  return r.data;
+  return cdfCvrIdsAsText(r.data);
 }
 
 /** Maps one CDF CVR to the normalised model, using the snapshot that CurrentSnapshotId names. */
