@@ -98,11 +98,12 @@ switch (job) {
   }
   case 'split-parse': {
     let n = 0;
-    for await (const item of splitJsonObject(createReadStream(args[0]!, { highWaterMark: 1 << 20 }), 'CVR'))
-      if (item.kind === 'element') {
-        JSON.parse(item.text);
-        n++;
-      }
+    for await (const items of splitJsonObject(createReadStream(args[0]!, { highWaterMark: 1 << 20 }), 'CVR'))
+      for (const item of items)
+        if (item.kind === 'element') {
+          JSON.parse(item.text);
+          n++;
+        }
     detail = { cvrs: n };
     break;
   }

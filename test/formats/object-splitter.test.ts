@@ -14,8 +14,8 @@ async function* chunked(bytes: Uint8Array, sizes: number[]) {
 
 async function collect(text: string, sizes: number[] = [4096]): Promise<SplitItem[]> {
   const out: SplitItem[] = [];
-  for await (const item of splitJsonObject(chunked(new TextEncoder().encode(text), sizes), 'CVR'))
-    out.push(item);
+  for await (const items of splitJsonObject(chunked(new TextEncoder().encode(text), sizes), 'CVR'))
+    out.push(...items);
   return out;
 }
 

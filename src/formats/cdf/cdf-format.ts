@@ -12,7 +12,7 @@ export const cdfFormat: CvrFormatReader<null> = {
     const texts = readCdfCvrTexts(path, onBytes, (header) => {
       report.electionIds = header.elections.map((e) => e['@id']);
     });
-    for await (const { index, text } of texts) yield { index, file: path, text };
+    for await (const batch of texts) for (const { index, text } of batch) yield { index, file: path, text };
   },
   convert: (_ctx, raw, jurisdiction) => cdfTextToCvr(raw.file, raw.index, raw.text, jurisdiction),
   derive: (path) => deriveDefinitionFromCdf(path),

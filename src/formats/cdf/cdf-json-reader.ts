@@ -63,10 +63,11 @@ export async function readCdfHeader(
     elections: [],
     gpUnits: [],
   };
-  for await (const item of items(file)) {
-    if (item.kind === 'member') checkMember(file, item.key, item.value, header);
-    else if (onCvr) onCvr(parseCdfCvr(file, item.index, item.text), item.index);
-  }
+  for await (const batch of items(file))
+    for (const item of batch) {
+      if (item.kind === 'member') checkMember(file, item.key, item.value, header);
+      else if (onCvr) onCvr(parseCdfCvr(file, item.index, item.text), item.index);
+    }
   return header;
 }
 
@@ -132,20 +133,25 @@ export function cdfCvrToCvr(file: string, index: number, raw: CdfCvr, jurisdicti
   return cvr;
 }
 
-/** The raw text of each CVR of one report, in order; the report's other members are checked on the way. */
+/**
+ * The raw text of each CVR of one report, in order, in arrays as the file's chunks complete them; the
+ * report's other members are checked on the way.
+ */
 export async function* readCdfCvrTexts(
   file: string,
   onBytes?: (n: number) => void,
   onHeader?: (header: CdfHeader) => void,
-): AsyncGenerator<{ index: number; text: string }> {
+): AsyncGenerator<{ index: number; text: string }[]> {
   const header: { elections: CdfElection[]; gpUnits: CdfGpUnit[] } = { elections: [], gpUnits: [] };
   let count = 0;
-  for await (const item of items(file, onBytes)) {
-    if (item.kind === 'member') checkMember(file, item.key, item.value, header);
-    else {
-      count++;
-      yield { index: item.index, text: item.text };
+  for await (const batch of items(file, onBytes)) {
+    const texts: { index: number; text: string }[] = [];
+    for (const item of batch) {
+      if (item.kind === 'member') checkMember(file, item.key, item.value, header);
+      else texts.push({ index: item.index, text: item.text });
     }
+    count += texts.length;
+    if (texts.length > 0) yield texts;
   }
   if (count === 0)
     throw new InputError(file, undefined, 'the report has no CVRs (no "CVR" array, or an empty one)');

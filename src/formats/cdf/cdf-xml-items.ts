@@ -62,7 +62,8 @@ function leafValue(name: string, text: string): unknown {
   return t;
 }
 
-export async function* cdfXmlItems(file: string, onBytes?: (n: number) => void): AsyncGenerator<SplitItem> {
+/** The report's CVRs and members as the JSON splitter gives them: in arrays, the CVRs each chunk completes. */
+export async function* cdfXmlItems(file: string, onBytes?: (n: number) => void): AsyncGenerator<SplitItem[]> {
   const parser = new SaxesParser({ xmlns: false, position: true });
   const stack: Frame[] = [];
   const ready: SplitItem[] = [];
@@ -116,10 +117,12 @@ export async function* cdfXmlItems(file: string, onBytes?: (n: number) => void):
     for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
       onBytes?.(chunk.length);
       parser.write(decoder.decode(chunk, { stream: true }));
+      const elements: SplitItem[] = [];
       for (const item of ready.splice(0)) {
-        if (item.kind === 'element') yield item;
+        if (item.kind === 'element') elements.push(item);
         else members.set(item.key, [...(members.get(item.key) ?? []), ...(item.value as unknown[])]);
       }
+      if (elements.length > 0) yield elements;
     }
     parser.close();
   } catch (e) {
@@ -129,7 +132,14 @@ export async function* cdfXmlItems(file: string, onBytes?: (n: number) => void):
     throw new InputError(file, `line ${parser.line}`, `not well-formed CDF XML: ${message}`);
   }
   if (!sawRoot || stack.length > 0) throw new InputError(file, undefined, 'the file ends early (truncated)');
-  for (const item of ready.splice(0)) if (item.kind === 'element') yield item;
-  for (const [key, value] of members)
-    yield { kind: 'member', key, value: ARRAYS.has(key) ? value : value[0] };
+  yield [
+    ...ready.splice(0).filter((item) => item.kind === 'element'),
+    ...[...members].map(
+      ([key, value]): SplitItem => ({
+        kind: 'member',
+        key,
+        value: ARRAYS.has(key) ? value : value[0],
+      }),
+    ),
+  ];
 }

@@ -225,8 +225,9 @@ export const dominionFormat: CvrFormatReader<DominionContext> = {
   async *records(p, _ctx, _report, onBytes) {
     const { exports } = await folderOf(p);
     for (const file of exports)
-      for await (const item of splitJsonFile(file, 'Sessions', onBytes))
-        if (item.kind === 'element') yield { index: item.index, file, text: item.text };
+      for await (const items of splitJsonFile(file, 'Sessions', onBytes))
+        for (const item of items)
+          if (item.kind === 'element') yield { index: item.index, file, text: item.text };
   },
   convert: (ctx, raw, jurisdiction) => dominionSessionToCvr(ctx, raw.file, raw.index, raw.text, jurisdiction),
   async derive(p, ctx) {

@@ -7,7 +7,7 @@ export async function* splitJsonFile(
   file: string,
   arrayKey: string,
   onBytes?: (n: number) => void,
-): AsyncGenerator<SplitItem> {
+): AsyncGenerator<SplitItem[]> {
   const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   const counted = async function* () {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
