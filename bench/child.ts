@@ -14,6 +14,7 @@ import { verifyBundle } from '../src/core/verify/bundle.js';
 import { splitJsonObject } from '../src/formats/json/object-splitter.js';
 import { nodeMerkleHasher, nodeSha256 } from '../src/platform/node-sha256.js';
 import { Store } from '../src/store/store.js';
+import { parseFiles } from './parse-files.js';
 
 const [job, ...args] = process.argv.slice(2);
 /** A store named by a SQLite file or, for the PostgreSQL runs, a postgres:// URL. */
@@ -60,18 +61,12 @@ switch (job) {
     break;
   }
   case 'json-parse': {
-    // The floor an import is measured against: each whole file read and given to JSON.parse, nothing else.
-    let n = 0;
-    for (const f of args) {
-      const doc = JSON.parse(await readFile(f, 'utf8')) as { CVR?: unknown[]; Sessions?: unknown[] };
-      n += (doc.CVR ?? doc.Sessions ?? []).length;
-    }
-    detail = { cvrs: n };
+    detail = { cvrs: await parseFiles(args) };
     break;
   }
   case 'json-parse-cores': {
-    // The ceiling of any import on this machine: the same bare JSON.parse with the files shared among
-    // worker threads, one per core, and nothing else done.
+    // The ceiling of any import on this machine: parseFiles with the files shared among worker threads,
+    // one per core.
     const cores = availableParallelism();
     const shares = Array.from({ length: cores }, (_, i) => args.filter((_, j) => j % cores === i));
     const script = new URL('./parse-worker.js', import.meta.url);
