@@ -91,7 +91,9 @@ async function loggedCounts(
   const size = latest.size;
   const rows = await store.entryCount();
   if (rows !== size)
-    refuse(`${rows - size} entries after the latest checkpoint are not covered by any signature`);
+    refuse(
+      `${rows - size} entries after the latest checkpoint were written by no signed command (an intrusion): \`verify --db\` names them`,
+    );
   const imports = await store.imports();
   const counts = await store.importCounts();
   if (imports.some((i) => !counts.has(i.id))) return undefined;

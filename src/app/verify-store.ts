@@ -42,9 +42,13 @@ export async function verifyStore(
   const failures = [...report.failures];
 
   const rows = await store.entryCount();
-  if (rows > report.size && !options.allowUnsignedTail)
+  if (rows === 1 && report.size === 0 && !options.allowUnsignedTail)
     failures.push(
-      `${rows - report.size} entries after the latest checkpoint (size ${report.size}) are not covered by any signature`,
+      'the election is loaded but no checkpoint signs it yet: `election load --key` or the first import signs it',
+    );
+  else if (rows > report.size && !options.allowUnsignedTail)
+    failures.push(
+      `intrusion: ${rows - report.size} entries after the latest checkpoint (size ${report.size}) were written by no signed command (every Tallyproof write signs its checkpoint in the same transaction)`,
     );
   const missing = await store.missingAppendOnlyGuards();
   if (missing.length > 0)

@@ -3,11 +3,13 @@
  * checkpoints. Only the right edge of the tree is held in memory.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { bytesEqual } from '../core/bytes.js';
 import { type Checkpoint, signCheckpoint } from '../core/log/checkpoint.js';
 import type { MerkleHasher } from '../core/log/merkle.js';
 import { type Signer, verifierKeyText, vkeyLabel } from '../core/log/note.js';
-import { TILE_WIDTH, type Tile, TileBuilder, tilesForSize } from '../core/log/tiles.js';
+import { TILE_WIDTH, type Tile, TileBuilder, tilePath, tilesForSize } from '../core/log/tiles.js';
 import type { Dialect, EntryTable, ImportTable, OpenDatabase, Schema } from './database.js';
+import { proveOwnTail, proveSignedEnd, type SignedEnd, StoreIntrusionError } from './signed-end.js';
 
 const ROWS_PER_INSERT = 1000;
 
@@ -20,11 +22,13 @@ export class LedgerWriter {
   private pendingRows: EntryTable[] = [];
   private pendingTiles: Tile[] = [];
   private finishedAt = -1;
+  private readonly importIds = new Set<number>();
   private constructor(
     readonly trx: Transaction<Schema>,
     private readonly hasher: MerkleHasher,
     private readonly builder: TileBuilder,
     private readonly insertRows: (rows: EntryTable[]) => Promise<void>,
+    private readonly signedEnd: SignedEnd,
   ) {}
 
   static async open(
@@ -40,18 +44,22 @@ export class LedgerWriter {
       .select((eb) => eb.fn.max('seq').as('max'))
       .executeTakeFirst();
     const size = row?.max === null || row?.max === undefined ? 0 : Number(row.max) + 1;
-    const partials: Tile[] = [];
-    for (const t of tilesForSize(size).filter((c) => c.width < TILE_WIDTH)) {
-      const hashes = await readTile(trx, t.level, t.index, t.width);
-      if (!hashes)
-        throw new Error(`the store is missing tile ${t.level}/${t.index}.p/${t.width} for log size ${size}`);
-      partials.push({ ...t, hashes });
-    }
+    // The right edge is read only once the entries are known to end at the signed checkpoint.
+    let builder: TileBuilder | undefined;
+    const rightEdge = async () => {
+      builder ??= new TileBuilder(hasher, (t) => writer.pendingTiles.push(t), {
+        size,
+        partials: await readRightEdge(trx, size),
+      });
+      return builder;
+    };
+    const signedEnd = await proveSignedEnd(trx, size, async () => (await rightEdge()).root());
     const writer: LedgerWriter = new LedgerWriter(
       trx,
       hasher,
-      new TileBuilder(hasher, (t) => writer.pendingTiles.push(t), { size, partials }),
+      await rightEdge(),
       sqlite ? sqliteInserter(sqlite) : postgresInserter(trx),
+      signedEnd,
     );
     return writer;
   }
@@ -65,6 +73,7 @@ export class LedgerWriter {
 
   async insertImport(row: ImportTable): Promise<void> {
     await this.trx.insertInto('imports').values(row).execute();
+    this.importIds.add(row.id);
   }
 
   async insertImportCounts(importId: number, sha256: string, body: Uint8Array): Promise<void> {
@@ -107,17 +116,31 @@ export class LedgerWriter {
     }
   }
 
+  /**
+   * Tiles are computed, never trusted: a row already stored at the same coordinates (a partial tile whose
+   * width did not change, or one planted ahead of the log) must hold exactly the computed hashes.
+   */
   private async insertTiles(tiles: readonly Tile[]): Promise<void> {
     for (let i = 0; i < tiles.length; i += 200) {
-      await this.trx
+      const batch = tiles.slice(i, i + 200);
+      const inserted = await this.trx
         .insertInto('tiles')
         .values(
-          tiles
-            .slice(i, i + 200)
-            .map((t) => ({ level: t.level, idx: t.index, width: t.width, hashes: asBuffer(t.hashes) })),
+          batch.map((t) => ({ level: t.level, idx: t.index, width: t.width, hashes: asBuffer(t.hashes) })),
         )
         .onConflict((oc) => oc.columns(['level', 'idx', 'width']).doNothing())
+        .returning(['level', 'idx', 'width'])
         .execute();
+      if (inserted.length === batch.length) continue;
+      const fresh = new Set(inserted.map((r) => `${r.level}/${r.idx}/${r.width}`));
+      for (const t of batch) {
+        if (fresh.has(`${t.level}/${t.index}/${t.width}`)) continue;
+        const stored = await readTile(this.trx, t.level, t.index, t.width);
+        if (!stored || !bytesEqual(stored, t.hashes))
+          throw new StoreIntrusionError([
+            `the stored ${tilePath(t.level, t.index, t.width)} differs from the tile computed from the entries`,
+          ]);
+      }
     }
   }
 
@@ -136,6 +159,7 @@ export class LedgerWriter {
   /** Finishes the append and signs a checkpoint of the new size; the signer must be the log's key. */
   async checkpoint(signer: Signer, now: string): Promise<{ checkpoint: Checkpoint; note: string }> {
     await this.finish();
+    await proveOwnTail(this.trx, this.signedEnd, { size: this.size, importIds: this.importIds });
     const vkey = verifierKeyText(signer);
     const bound = await this.trx.selectFrom('log_key').selectAll().executeTakeFirst();
     if (!bound) await this.trx.insertInto('log_key').values({ id: 1, origin: signer.name, vkey }).execute();
@@ -199,6 +223,20 @@ function postgresInserter(trx: Transaction<Schema>) {
       throw new DuplicateCvrError(clash.seq, clash.jurisdiction!, clash.cvr_id!);
     }
   };
+}
+
+/** The partial tiles at the right edge of a tree of `size` leaves, as stored. */
+async function readRightEdge(trx: Transaction<Schema>, size: number): Promise<Tile[]> {
+  const partials: Tile[] = [];
+  for (const t of tilesForSize(size).filter((c) => c.width < TILE_WIDTH)) {
+    const hashes = await readTile(trx, t.level, t.index, t.width);
+    if (!hashes)
+      throw new StoreIntrusionError([
+        `the store is missing ${tilePath(t.level, t.index, t.width)} for log size ${size}`,
+      ]);
+    partials.push({ ...t, hashes });
+  }
+  return partials;
 }
 
 export async function readTile(

@@ -97,7 +97,7 @@ export function registerEvidenceCommands(program: Command): void {
       if (o.json) printJson(r);
       else
         say(
-          `Published ${r.size} entries (${r.cvrs} CVRs) and ${r.checkpoints} checkpoints to ${r.dir} (${r.files} files).${r.unsignedEntries ? ` ${r.unsignedEntries} newer entries are not yet signed and were left out.` : ''}`,
+          `Published ${r.size} entries (${r.cvrs} CVRs) and ${r.checkpoints} checkpoints to ${r.dir} (${r.files} files).${r.unsignedEntries ? ` ${r.unsignedEntries} entries after the latest checkpoint are signed by no checkpoint and were left out: \`verify --db\` reports them.` : ''}`,
         );
     });
 
