@@ -94,7 +94,7 @@ const domFiles = readdirSync(domFolder)
 const sizeOf = (paths: string[]) => paths.reduce((n, f) => n + statSync(f).size, 0);
 const keys = generateKey('bench.example/log');
 const keyFile = path.join(dataDir, 'bench.key');
-writeFileSync(keyFile, keys.signerKey);
+writeFileSync(keyFile, keys.signerKey, { mode: 0o600 });
 writeFileSync(`${keyFile}.pub`, keys.verifierKey);
 
 // 3. Reading one report: splitter + JSON.parse vs stream-json (why we split and JSON.parse)
