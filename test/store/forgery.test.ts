@@ -5,19 +5,20 @@
  * them, store nothing, and `verify --db` must call them an intrusion.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { importFiles } from '../../src/app/import-cvrs.js';
-import { loadElectionFile } from '../../src/app/load-election.js';
+import { loadElectionFile, parseDefinition } from '../../src/app/load-election.js';
 import { verifyStore } from '../../src/app/verify-store.js';
-import { encodeCvr } from '../../src/core/entries.js';
+import { encodeCvr, encodeEvent } from '../../src/core/entries.js';
 import { signCheckpoint } from '../../src/core/log/checkpoint.js';
 import { generateKey, parseSignerKey } from '../../src/core/log/note.js';
 import type { StoreLocation } from '../../src/store/database.js';
 import { Store } from '../../src/store/store.js';
 import { now, smallElection, testKeys } from '../support/fixtures.js';
-import { backends } from '../support/stores.js';
+import { backends, tempDir } from '../support/stores.js';
 
 type Row = Record<string, string | number | Uint8Array>;
 
@@ -194,3 +195,31 @@ for (const backend of backends()) {
     });
   });
 }
+
+describe('a log that does not begin with its definition', () => {
+  it('is refused by verify, whatever follows', async () => {
+    const election = await smallElection(50, 1, 'no-definition-event');
+    const keys = testKeys();
+    const store = await Store.open({ sqlitePath: path.join(tempDir(), 's.db') });
+    try {
+      const loaded = parseDefinition('election.json', readFileSync(election.definition));
+      // A log that pairs its records with a stored definition it never committed to.
+      await store.append(async (w) => {
+        await w.insertElection(loaded.sha256, loaded.bytes, now());
+        await w.append(encodeEvent({ type: 'cvrs.imported', at: now(), data: { cvrs: 0, first: 0 } }), {
+          kind: 'event',
+          jurisdiction: null,
+          cvr_id: null,
+          import_id: null,
+        });
+        await w.checkpoint(keys.signer, now());
+      });
+      const report = await verifyStore(store, keys.verifier);
+      expect(report.failures).toContainEqual(
+        'entry 0: the log does not begin with the election.loaded event that commits to its definition',
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -176,6 +176,15 @@ export async function verifyEvidence(
         if (seq >= size) break;
         builder.appendLeafHash(hasher.hashLeaf(stored.body));
         const decoded = decodeEntry(stored.body);
+        // The log begins by committing to its definition: without that event, whoever serves the files
+        // could pair the records with another definition (other candidate names) unnoticed.
+        if (
+          seq === 0 &&
+          !(decoded.ok && decoded.value.kind === 'event' && decoded.value.event.type === 'election.loaded')
+        )
+          fail(
+            'entry 0: the log does not begin with the election.loaded event that commits to its definition',
+          );
         if (!decoded.ok) fail(`entry ${seq}: ${decoded.error}`);
         else if (decoded.value.kind === 'cvr') {
           const cvr = decoded.value.cvr;
@@ -210,7 +219,7 @@ export async function verifyEvidence(
           if (stored.columns && stored.columns.kind !== 'event')
             fail(`entry ${seq}: stored as ${stored.columns.kind}, logged as an event`);
           if (event.type === 'election.loaded') {
-            if (events.length !== 1) fail(`entry ${seq}: a second election.loaded event`);
+            if (seq !== 0) fail(`entry ${seq}: an election.loaded event after the log began`);
             if (election && event.data.sha256 !== election.sha256)
               fail(
                 `entry ${seq}: the log commits to election definition ${event.data.sha256}, the definition given is ${election.sha256}`,
