@@ -1,8 +1,11 @@
 /**
  * Hart Verity CVR export: a folder of per-ballot XML files (namespace http://tempuri.org/CVRDesign.xsd):
  * `CvrGuid`, `BatchNumber`, `BatchSequence`, `PrecinctSplit`, `Contests/Contest/{Id,Name,Options/Option/
- * {Id,Name,Value,WriteInData}}`. An option's Value is its rank in a ranked contest (1 for a plain vote).
- * Contest and option ids are Hart's GUIDs.
+ * {Id,Name,Value,WriteInData}}`. An option's Value is a string of 0s and 1s read left to right, one position
+ * per rank: `1` is a plain vote, `0100` rank 2, `0101` ranks 2 and 4 for the one option (a repeated
+ * ranking); the same position marked in two options is an overvote at that rank, which the contest's rules
+ * apply as to any CVR. A contest whose Values are longer than one position is ranked. Contest and option
+ * ids are Hart's GUIDs.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -14,8 +17,16 @@ import { child, children, parseSmallXml, textOf, type XmlElement } from '../xml/
 import { zipEntries } from '../zip-check.js';
 
 export interface HartContext {
-  /** Contests in which some option carries a Value above 1: ranked. */
+  /** Contests in which some option's Value has more than one position: ranked. */
   readonly ranked: string[];
+}
+
+/** The ranks (1-based positions) an option's Value marks; undefined when it is not a string of 0s and 1s. */
+export function hartRanks(value: string): number[] | undefined {
+  if (!/^[01]+$/.test(value)) return undefined;
+  const ranks: number[] = [];
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) === 49) ranks.push(i + 1);
+  return ranks;
 }
 
 async function ballotFiles(p: string): Promise<string[]> {
@@ -48,7 +59,7 @@ function contestsOf(doc: XmlElement) {
     options: children(child(c, 'Options'), 'Option').map((o) => ({
       id: textOf(o, 'Id'),
       name: textOf(o, 'Name'),
-      value: Number(textOf(o, 'Value') ?? '1'),
+      value: (textOf(o, 'Value') ?? '1').trim(),
       writeIn: child(o, 'WriteInData') !== undefined,
       writeInText: textOf(child(o, 'WriteInData'), 'Text'),
     })),
@@ -62,15 +73,18 @@ export function hartBallotToCvr(ctx: HartContext, raw: RawRecord, jurisdiction: 
   const ranked = new Set(ctx.ranked);
   const contests = contestsOf(doc).map((c, i) => {
     if (!c.id) throw new InputError(raw.file, `Contest[${i}]`, 'a contest without an Id');
-    const marks: Mark[] = c.options.map((o, j) => {
+    const marks: Mark[] = c.options.flatMap((o, j) => {
       if (!o.id) throw new InputError(raw.file, `Contest[${i}].Option[${j}]`, 'an option without an Id');
-      if (!Number.isInteger(o.value) || o.value < 1)
-        throw new InputError(raw.file, `Contest[${i}].Option[${j}]`, `Value ${o.value} is not a rank`);
-      return {
-        choice: o.id,
-        ...(ranked.has(c.id!) ? { rank: o.value } : {}),
-        ...(o.writeInText ? { writeIn: o.writeInText } : {}),
-      };
+      const ranks = hartRanks(o.value);
+      if (!ranks)
+        throw new InputError(
+          raw.file,
+          `Contest[${i}].Option[${j}]`,
+          `Value ${JSON.stringify(o.value)} is not a string of 0s and 1s (one position per rank)`,
+        );
+      const writeIn = o.writeInText ? { writeIn: o.writeInText } : {};
+      if (!ranked.has(c.id!)) return ranks.length > 0 ? [{ choice: o.id, ...writeIn }] : [];
+      return ranks.map((rank) => ({ choice: o.id!, rank, ...writeIn }));
     });
     return { contest: c.id, marks };
   });
@@ -126,7 +140,7 @@ export const hartFormat: CvrFormatReader<HartContext> = {
     const ranked = new Set<string>();
     for await (const raw of ballots(p))
       for (const c of contestsOf(parseBallot(raw)))
-        if (c.id && c.options.some((o) => o.value > 1)) ranked.add(c.id);
+        if (c.id && c.options.some((o) => o.value.length > 1)) ranked.add(c.id);
     return { ranked: [...ranked] };
   },
   records: (p, _ctx, _report, onBytes) => ballots(p, onBytes),
@@ -159,7 +173,7 @@ export const hartFormat: CvrFormatReader<HartContext> = {
         entry.maxMarks = Math.max(entry.maxMarks, c.options.length);
         for (const o of c.options) {
           if (!o.id) continue;
-          entry.maxRank = Math.max(entry.maxRank, o.value);
+          entry.maxRank = Math.max(entry.maxRank, o.value.length);
           if (!entry.options.has(o.id))
             entry.options.set(o.id, { name: o.name ?? (o.writeIn ? 'Write-in' : o.id), writeIn: o.writeIn });
         }

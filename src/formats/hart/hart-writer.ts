@@ -1,6 +1,7 @@
 /**
  * Writes an election's CVRs as Hart Verity writes them: a folder of per-ballot XML files (`<Cvr>` with
- * `Contests/Contest/Options/Option`, an option's `Value` its rank, write-ins as `WriteInData`), named by
+ * `Contests/Contest/Options/Option`, an option's `Value` its ranks as 0s and 1s, one position per rank —
+ * `1` for a plain vote — write-ins as `WriteInData`), named by
  * the ballot's `CvrGuid`.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -24,16 +25,27 @@ export async function writeHartFolder(dir: string, election: Election, cvrs: Ite
       .map((entry) => {
         const c = contests.get(entry.contest)!;
         const choices = new Map(choicesOf(c).map((x) => [x.id, x]));
-        const options = entry.marks
-          .map((m) => {
-            const x = choices.get(m.choice)!;
+        // One Option per choice marked; its Value has a 1 at each rank the choice holds.
+        const ranksOf = new Map<string, { ranks: number[]; writeIn?: string }>();
+        for (const m of entry.marks) {
+          const held = ranksOf.get(m.choice) ?? { ranks: [], ...(m.writeIn ? { writeIn: m.writeIn } : {}) };
+          held.ranks.push(m.rank ?? 1);
+          ranksOf.set(m.choice, held);
+        }
+        const positions = c.type === 'ranked' ? c.maxRankings : 1;
+        const options = [...ranksOf.entries()]
+          .map(([choice, held]) => {
+            const x = choices.get(choice)!;
             const writeIn = 'writeIn' in x && x.writeIn;
+            const value = Array.from({ length: positions }, (_, i) =>
+              held.ranks.includes(i + 1) ? '1' : '0',
+            );
             return el(
               'Option',
               (writeIn ? '' : el('Name', escapeXml(x.name))) +
                 el('Id', escapeXml(x.id)) +
-                el('Value', String(m.rank ?? 1)) +
-                (writeIn ? el('WriteInData', el('Text', escapeXml(m.writeIn ?? ''))) : ''),
+                el('Value', value.join('')) +
+                (writeIn ? el('WriteInData', el('Text', escapeXml(held.writeIn ?? ''))) : ''),
             );
           })
           .join('');
