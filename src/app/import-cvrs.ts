@@ -17,6 +17,7 @@ import type { ReaderOptions, ReadReport } from '../formats/cvr-format.js';
 import { InputError } from '../formats/errors.js';
 import { type ImportFormat, readerFor, readerNameFor } from '../formats/readers.js';
 import { nodeSha256 } from '../platform/node-sha256.js';
+import type { ImportTable } from '../store/database.js';
 import { DuplicateCvrError, WrongKeyError } from '../store/ledger-writer.js';
 import type { Store } from '../store/store.js';
 import { parseDefinition, recordElection } from './load-election.js';
@@ -126,13 +127,15 @@ async function importFile(
   for (const f of files) size += (await stat(f)).size;
   // One extra read of the export (~1 s per GB) buys refusing a re-import before any parsing or writing.
   const sha256 = await exportSha256(files);
-  const previous = await store.importBySha(sha256);
-  if (previous)
-    throw new InputError(
-      exportPath,
-      undefined,
-      `already imported (import #${previous.id} of ${previous.file_name} at ${previous.imported_at}); nothing was stored`,
-    );
+  const alreadyImported = (previous: ImportTable | null) => {
+    if (previous)
+      throw new InputError(
+        exportPath,
+        undefined,
+        `already imported (import #${previous.id} of ${previous.file_name} at ${previous.imported_at}); nothing was stored`,
+      );
+  };
+  alreadyImported(await store.importBySha(sha256));
   const readerContext = await reader.context(exportPath, options.readerOptions ?? {});
 
   const stored = await store.election();
@@ -160,6 +163,14 @@ async function importFile(
 
   try {
     return await store.append(async (w) => {
+      // The preconditions again, under the writer's lock: another command may have written since.
+      alreadyImported(await w.importBySha(sha256));
+      if (derived && (await w.hasElection()))
+        throw new InputError(
+          exportPath,
+          undefined,
+          'another command loaded an election definition while this one read the export; nothing was stored: run the import again',
+        );
       if (derived) await recordElection(w, election, `derived from ${name}`, now, options.signer);
       const importId = await w.nextImportId();
       const firstEntry = w.size;

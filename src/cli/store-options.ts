@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { StoreLocation } from '../store/database.js';
 import { Store } from '../store/store.js';
-import { CliFailure } from './output.js';
+import { CliFailure, inform } from './output.js';
 
 export interface StoreFlags {
   db?: string;
@@ -16,7 +16,11 @@ export const withStoreOptions = (cmd: Command): Command =>
     .option('--database-url <url>', 'PostgreSQL connection URL (default: $DATABASE_URL)');
 
 export function storeLocation(flags: StoreFlags): StoreLocation {
-  if (flags.db) return { sqlitePath: flags.db };
+  if (flags.db)
+    return {
+      sqlitePath: flags.db,
+      onWriterWait: () => inform('Another command is writing to this store: waiting for it to finish…'),
+    };
   const url = flags.databaseUrl ?? process.env.DATABASE_URL;
   if (url) return { databaseUrl: url };
   throw new CliFailure('no store given: pass --db PATH (SQLite) or --database-url URL (PostgreSQL)');

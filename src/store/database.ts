@@ -1,6 +1,14 @@
 /** Open the store: SQLite (embedded default, one file) or PostgreSQL, behind one Kysely schema. */
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  SqliteDriver,
+} from 'kysely';
 import pg from 'pg';
 import type { EntryKind } from '../core/entries.js';
 
@@ -72,6 +80,46 @@ export interface StoreLocation {
   readonly sqlitePath?: string;
   /** postgres://… (the server backend). */
   readonly databaseUrl?: string;
+  /** Told once when a write has to wait for another command that is writing to the same SQLite store. */
+  readonly onWriterWait?: () => void;
+}
+
+/** How long a SQLite write waits for another writer before it gives up (an import can take minutes). */
+const WRITER_WAIT_MS = 60 * 60 * 1000;
+const READ_BUSY_MS = 10_000;
+
+/**
+ * Every SQLite transaction here writes to the log, so it takes the write lock when it begins (BEGIN
+ * IMMEDIATE): what it reads inside (the log's size, the last checkpoint, an audit's state) cannot change
+ * under it, and a second writer queues behind the first instead of failing `database is locked` part-way.
+ */
+class WriterSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly onWriterWait?: () => void,
+  ) {
+    super({ database: sqlite });
+  }
+
+  override createDriver(): Driver {
+    const { sqlite, onWriterWait } = this;
+    return new (class extends SqliteDriver {
+      override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+        const begin = () => connection.executeQuery(CompiledQuery.raw('begin immediate'));
+        sqlite.pragma('busy_timeout = 0');
+        try {
+          await begin();
+        } catch (e) {
+          if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+          onWriterWait?.();
+          sqlite.pragma(`busy_timeout = ${WRITER_WAIT_MS}`);
+          await begin();
+        } finally {
+          sqlite.pragma(`busy_timeout = ${READ_BUSY_MS}`);
+        }
+      }
+    })({ database: sqlite });
+  }
 }
 
 // int8 (OID 20) as number: every count and index here is far below 2^53.
@@ -97,10 +145,10 @@ export function openDatabase(where: StoreLocation): OpenDatabase {
   sqlite.pragma('cache_size = -262144');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma(`busy_timeout = ${READ_BUSY_MS}`);
   sqlite.pragma('foreign_keys = ON');
   return {
-    db: new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    db: new Kysely<Schema>({ dialect: new WriterSqliteDialect(sqlite, where.onWriterWait) }),
     dialect: 'sqlite',
     sqlite,
   };

@@ -83,6 +83,20 @@ export class LedgerWriter {
       .execute();
   }
 
+  async importBySha(sha256: string): Promise<ImportTable | null> {
+    return (
+      (await this.trx
+        .selectFrom('imports')
+        .selectAll()
+        .where('file_sha256', '=', sha256)
+        .executeTakeFirst()) ?? null
+    );
+  }
+
+  async hasElection(): Promise<boolean> {
+    return (await this.trx.selectFrom('election').select('id').executeTakeFirst()) !== undefined;
+  }
+
   async nextImportId(): Promise<number> {
     const last = await this.trx
       .selectFrom('imports')
