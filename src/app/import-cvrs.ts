@@ -165,6 +165,12 @@ async function importFile(
     return await store.append(async (w) => {
       // The preconditions again, under the writer's lock: another command may have written since.
       alreadyImported(await w.importBySha(sha256));
+      if ((await w.lastEntryKind()) === 'audit')
+        throw new InputError(
+          exportPath,
+          undefined,
+          'an audit has started in this store and fixes the ballots it samples from: no CVRs can be added; nothing was stored. To count these ballots, import every export (this one too) into a new store and start the audit there',
+        );
       if (derived && (await w.hasElection()))
         throw new InputError(
           exportPath,

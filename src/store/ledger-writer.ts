@@ -93,6 +93,17 @@ export class LedgerWriter {
     );
   }
 
+  /** The kind of the log's last entry: after an audit has started, only audit records follow. */
+  async lastEntryKind(): Promise<EntryTable['kind'] | null> {
+    if (this.builder.size === 0) return null;
+    const row = await this.trx
+      .selectFrom('entries')
+      .select('kind')
+      .where('seq', '=', this.builder.size - 1)
+      .executeTakeFirst();
+    return row?.kind ?? null;
+  }
+
   async hasElection(): Promise<boolean> {
     return (await this.trx.selectFrom('election').select('id').executeTakeFirst()) !== undefined;
   }

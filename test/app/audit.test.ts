@@ -135,30 +135,30 @@ for (const backend of backends()) {
         const { ballots } = await currentRound(store, audit);
         // Half the round read honestly, then a forged result claiming the contest confirmed.
         const governor = definition.contests.find((c) => c.title === 'Governor')!;
-        await appendAudit(
-          store,
-          ballots.slice(0, 3).map((b) => ({
+        await appendAudit(store, {
+          records: ballots.slice(0, 3).map((b) => ({
             record: 'interpretation' as const,
             round: 1,
             ballot: b.ballotId,
             cvr: b.cvrEntry!,
             contests: [{ contest: governor.id, choices: [choicesOf(governor)[0]!.id] }],
           })),
-          keys.signer,
-          now(),
-        );
-        await appendAudit(
-          store,
-          [
+          signer: keys.signer,
+          now: now(),
+          basedOn: await store.logSize(),
+        });
+        await appendAudit(store, {
+          records: [
             {
               record: 'result',
               round: 1,
               contests: [{ contest: governor.id, status: 'confirmed', risk: '0.01', sampleSize: 3 }],
             },
           ],
-          keys.signer,
-          now(),
-        );
+          signer: keys.signer,
+          now: now(),
+          basedOn: await store.logSize(),
+        });
         const report = await verifyStore(store, keys.verifier);
         expect(report.ok).toBe(false);
         expect(report.failures.join('\n')).toMatch(/round 1: ballot .* is in the sample but not interpreted/);
@@ -202,12 +202,12 @@ for (const backend of backends()) {
             ...part.batches.slice(1),
           ],
         };
-        await appendAudit(
-          forged.store,
-          records.map((r) => (r === part ? moved : r)),
-          forged.keys.signer,
-          now(),
-        );
+        await appendAudit(forged.store, {
+          records: records.map((r) => (r === part ? moved : r)),
+          signer: forged.keys.signer,
+          now: now(),
+          basedOn: await forged.store.logSize(),
+        });
         const report = await verifyStore(forged.store, forged.keys.verifier);
         expect(report.ok).toBe(false);
         expect(report.failures.join('\n')).toMatch(

@@ -6,21 +6,35 @@ import type { Store } from '../../store/store.js';
 
 export type AuditAppend = readonly AuditRecord[];
 
+/** Another command appended to the log after this one read the state its records follow from. */
+export class LogMovedError extends Error {
+  readonly code = 'conflict';
+}
+
 export async function appendAudit(
   store: Store,
-  records: AuditAppend,
-  signer: Signer,
-  now: string,
+  step: {
+    readonly records: AuditAppend;
+    readonly signer: Signer;
+    readonly now: string;
+    /** The log size the records were computed from; checked under the writer's lock. */
+    readonly basedOn: number;
+  },
 ): Promise<number> {
   return store.append(async (writer) => {
-    for (const r of records)
+    // Two audit commands at once both read the same state; only the first may append what follows from it.
+    if (writer.size !== step.basedOn)
+      throw new LogMovedError(
+        `the log changed while this command ran (it grew from ${step.basedOn} to ${writer.size} entries): nothing was recorded; run the command again`,
+      );
+    for (const r of step.records)
       await writer.append(encodeAudit(r), {
         kind: 'audit',
         jurisdiction: null,
         cvr_id: null,
         import_id: null,
       });
-    await writer.checkpoint(signer, now);
+    await writer.checkpoint(step.signer, step.now);
     return writer.size;
   });
 }

@@ -35,6 +35,7 @@ export async function recordInterpretations(
   signer: Signer,
   now: string,
 ): Promise<Recorded> {
+  const basedOn = await store.logSize();
   const audit = await requireAudit(store);
   const { log } = audit;
   const election = parseDefinition('stored definition', (await store.election())!.bytes).election;
@@ -104,7 +105,7 @@ export async function recordInterpretations(
       });
     }
   }
-  await appendAudit(store, records, signer, now);
+  await appendAudit(store, { records, signer, now, basedOn });
   return { round, ballots: interpretations.length, remaining, roundComplete: remaining === 0 };
 }
 

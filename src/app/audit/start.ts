@@ -123,7 +123,7 @@ export async function startAudit(store: Store, o: StartOptions): Promise<Started
     ...parts,
     { record: 'round', round: 1, draws: firstRound, sample: sampleDigest(draws, nodeSha256) },
   ];
-  await appendAudit(store, records, o.signer, o.now);
+  await appendAudit(store, { records, signer: o.signer, now: o.now, basedOn: report.size });
   return { start, firstRound, differences };
 }
 
