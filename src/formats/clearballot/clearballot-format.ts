@@ -130,7 +130,7 @@ export const clearBallotFormat: CvrFormatReader<ClearBallotContext> = {
     throw new InputError(p, undefined, 'the file is empty');
   },
   async *records(p, _ctx, _report, onBytes) {
-    for await (const { line, cells } of csvRows(p, onBytes))
+    for await (const { line, cells } of csvRows(p, onBytes, { fullRowsFrom: 2 }))
       if (line > 1) yield { index: line, file: p, text: JSON.stringify(cells) };
   },
   convert: clearBallotRowToCvr,

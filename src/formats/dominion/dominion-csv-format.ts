@@ -193,7 +193,10 @@ export const dominionCsvFormat: CvrFormatReader<DominionCsvContext> = {
     return contestColumns(p, rows);
   },
   async *records(p, _ctx, _report, onBytes) {
-    for await (const { line, cells } of csvRows(p, onBytes, EXCEL_CELLS))
+    for await (const { line, cells } of csvRows(p, onBytes, {
+      ...EXCEL_CELLS,
+      fullRowsFrom: HEADER_ROWS + 1,
+    }))
       if (line > HEADER_ROWS) yield { index: line, file: p, text: JSON.stringify(cells) };
   },
   convert: dominionCsvRowToCvr,

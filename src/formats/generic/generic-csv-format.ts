@@ -84,7 +84,7 @@ export const genericCsvFormat: CvrFormatReader<GenericCsvContext> = {
     throw new InputError(p, undefined, 'the file is empty');
   },
   async *records(p, ctx, _report, onBytes) {
-    for await (const { line, cells } of csvRows(p, onBytes))
+    for await (const { line, cells } of csvRows(p, onBytes, { fullRowsFrom: ctx.firstVoteRow }))
       if (line >= ctx.firstVoteRow) yield { index: line, file: p, text: JSON.stringify(cells) };
   },
   convert: genericRowToCvr,
