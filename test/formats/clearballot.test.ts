@@ -114,3 +114,39 @@ describeWithShared('Clear Ballot RCTab case', 'conformance/rctab/clear_ballot_ka
     ]);
   });
 });
+
+it('reads quoted ranked headers with commas in the contest and "Number of Winners N" (as Portland writes them)', async () => {
+  const file = path.join(tempDir(), 'portland.csv');
+  const choice = (n: number, rank: number, name: string) =>
+    `"Choice_${n}_${rank}:City of Portland, Auditor:${rank}:Number of Winners 1:${name}:NP"`;
+  const header = [
+    'RowNumber',
+    'BoxID',
+    'BoxPosition',
+    'BallotID',
+    'PrecinctID',
+    'BallotStyleID',
+    'ScanComputerName',
+    choice(1, 1, 'Simone Rede'),
+    choice(2, 1, 'Chris Kanter'),
+    choice(1, 2, 'Simone Rede'),
+    choice(2, 2, 'Chris Kanter'),
+  ].join(',');
+  writeFileSync(
+    file,
+    [header, '1,B-1,1,B-1+1,P1,S1,SC1,0,1,1,0', '2,B-1,2,B-1+2,P1,S1,SC1,1,0,0,0'].join('\n'),
+  );
+  const { cvrs, election } = await importAndRead('clearballot', file);
+  const auditor = election.contests.find((c) => c.title === 'City of Portland, Auditor')!;
+  expect(auditor.type).toBe('ranked');
+  const names = new Map(
+    (auditor.type === 'ranked' ? auditor.candidates : []).map((c) => [c.id, c.name] as const),
+  );
+  expect(cvrs.map((c) => c.contests[0]!.marks.map((m) => [names.get(m.choice), m.rank]))).toEqual([
+    [
+      ['Chris Kanter', 1],
+      ['Simone Rede', 2],
+    ],
+    [['Simone Rede', 1]],
+  ]);
+});

@@ -1,7 +1,8 @@
 /**
  * Clear Ballot ClearVote CVR export (CSV): one row per ballot, `RowNumber, BoxID, BoxPosition, BallotID,
  * PrecinctID, BallotStyleID, …, ScanComputerName, …` and one column per choice (and rank) headed
- * `Choice_<n>_<m>:<Contest>:[<Rank>:]Vote For <N>:<Choice>:<Party>`, holding 1 where marked.
+ * `Choice_<n>_<m>:<Contest>:[<Rank>:]Vote For <N>:<Choice>:<Party>` (or `Number of Winners <N>`), holding 1
+ * where marked; header cells are CSV like any row (quoted when a contest name holds a comma).
  * Contests and choices are named, and resolved to the definition's ids by name.
  */
 import type { Mark } from '../../core/cvr/model.js';
@@ -41,11 +42,14 @@ export const CLEAR_BALLOT_FIXED_COLUMNS = [
   'ScanComputerName',
 ];
 
+const VOTE_FOR = /^(?:Vote For|Number of Winners) \d+$/i;
+
 export function parseChoiceHeader(header: string, column: number): ChoiceColumn | undefined {
   if (!header.startsWith('Choice_')) return undefined;
   const parts = header.split(':');
   // Choice_n_m : contest : [rank :] Vote For N : choice : party — contest and choice may hold ':' only at the ends we can't split.
-  const voteForAt = parts.findIndex((p, i) => i >= 2 && /^Vote For \d+$/i.test(p.trim()));
+  // `Vote For N` in most exports, `Number of Winners N` in ranked ones (Portland's, for one).
+  const voteForAt = parts.findIndex((p, i) => i >= 2 && VOTE_FOR.test(p.trim()));
   if (voteForAt < 2 || voteForAt + 1 >= parts.length) return undefined;
   const rankPart = parts[voteForAt - 1]!;
   const ranked = voteForAt >= 3 && /^\d+$/.test(rankPart.trim());
