@@ -136,7 +136,7 @@ export function toElectionReport(input: ResultsInput) {
   return {
     '@type': 'ElectionResults.ElectionReport',
     Format: input.precincts ? 'precinct-level' : 'summary-contest',
-    GeneratedDate: input.generatedDate,
+    GeneratedDate: schemaDateTime(input.generatedDate),
     Issuer: scope.name,
     IssuerAbbreviation: scope.id,
     SequenceStart: 1,
@@ -158,3 +158,6 @@ export function toElectionReport(input: ResultsInput) {
     ],
   };
 }
+
+/** SP 1500-100's date-time pattern has no fractional seconds: `2026-11-04T03:00:00.123Z` → `…03:00:00Z`. */
+export const schemaDateTime = (iso: string): string => iso.replace(/\.\d+(?=Z|[+-]\d\d:\d\d$)/, '');
