@@ -136,7 +136,8 @@ describe('tallyproof rla', () => {
       draw: number;
     }[];
     expect(drawn.map((d) => d.id)).toEqual(['B-2', 'B-3', 'A-3', 'A-2']);
-    expect(drawn.every((d) => d.draw === 1 && /^0\.\d{10}$/.test(d.ticket))).toBe(true);
+    // Rivest's trim: any leading 9s, then 9 digits from the first that is not 9.
+    expect(drawn.every((d) => d.draw === 1 && /^0\.9*[0-8]\d{8}$/.test(d.ticket))).toBe(true);
     const manifest = path.join(dir, 'manifest.csv');
     writeFileSync(manifest, 'Batch Name,Number of Ballots\npct 1,3\npct 2,4\n');
     const fromManifest = json([
@@ -153,9 +154,11 @@ describe('tallyproof rla', () => {
       '18',
     ]) as {
       id: string;
+      ticket: string;
       draw: number;
     }[];
     expect(fromManifest).toHaveLength(10);
+    expect(fromManifest.every((d) => /^0\.9*[0-8]\d{17}$/.test(d.ticket))).toBe(true);
     expect(fromManifest.every((d) => /^\('pct [12]', [1-4]\)$/.test(d.id))).toBe(true);
     expect(fromManifest.some((d) => d.draw > 1)).toBe(true);
   });

@@ -18,6 +18,22 @@ describe('consistent sampler', () => {
     );
   });
 
+  it("trims tickets as Rivest's trim does: digits start at the first digit that is not 9", () => {
+    expect(truncateTicket('0.9991234567890', 4)).toBe('0.9991234');
+    expect(truncateTicket('0.3032413479123', 9)).toBe('0.303241347');
+  });
+
+  it("shows the tickets of the sampler's published example (range(100), seed 41, take 5)", () => {
+    const ids = Array.from({ length: 100 }, (_, i) => String(i));
+    expect(drawSample('41', ids, { count: 5 }).map((d) => [d.ticket, d.id])).toEqual([
+      ['0.000508333', '73'],
+      ['0.003446232', '51'],
+      ['0.004419823', '17'],
+      ['0.020115273', '58'],
+      ['0.023482375', '38'],
+    ]);
+  });
+
   it('draws B-2, B-3, A-3, A-2 first for seed 314159 without replacement', () => {
     const ids = ['A-1', 'A-2', 'A-3', 'B-1', 'B-2', 'B-3'];
     expect(drawSample('314159', ids, { count: 4 }).map((d) => d.id)).toEqual(['B-2', 'B-3', 'A-3', 'A-2']);

@@ -16,7 +16,7 @@ import { type AuditEvidence, drawLogged } from '../../core/audit/verify-audit.js
 import { compareText } from '../../core/compare.js';
 import type { Cvr } from '../../core/cvr/model.js';
 import { decodeEntry } from '../../core/entries.js';
-import type { Draw } from '../../core/rla/sampler.js';
+import { AUDIT_TICKET_DIGITS, type Draw } from '../../core/rla/sampler.js';
 import { nodeSha256 } from '../../platform/node-sha256.js';
 import type { Store } from '../../store/store.js';
 import { drawFromManifest } from '../sample-manifest.js';
@@ -61,7 +61,7 @@ export async function drawAudit(
     return drawFromManifest(
       log.start.seed,
       log.manifest.map((b, i) => ({ batch: names[i]!, ballots: b.ballots })),
-      { count, withReplacement: true },
+      { count, withReplacement: true, digits: AUDIT_TICKET_DIGITS },
     );
   }
   return drawLogged(log, cvrKeys, count, nodeSha256);

@@ -13,7 +13,7 @@ import {
   macroPValue,
   macroSampleSize,
 } from '../rla/macro.js';
-import { type Draw, drawProportional } from '../rla/sampler.js';
+import { AUDIT_TICKET_DIGITS, type Draw, drawProportional } from '../rla/sampler.js';
 import type { Measurement } from './measure.js';
 import { manifestBatchNames } from './population.js';
 import type { ManifestBatchRecord, ReportedContest } from './records.js';
@@ -63,7 +63,7 @@ export const drawBatches = (seed: string, units: BatchUnits, count: number, hash
     seed,
     units.units.map((u) => ({ id: u.id, weight: u.bound })),
     count,
-    hash ? { hash } : {},
+    { digits: AUDIT_TICKET_DIGITS, ...(hash ? { hash } : {}) },
   );
 
 export interface BatchObservation {

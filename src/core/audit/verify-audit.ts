@@ -7,7 +7,7 @@ import type { Cvr } from '../cvr/model.js';
 import { choicesOf, type Election } from '../election/schema.js';
 import type { Sha256 } from '../hash.js';
 import { unruledOrder } from '../rla/raire.js';
-import { type Draw, drawSample } from '../rla/sampler.js';
+import { AUDIT_TICKET_DIGITS, type Draw, drawSample } from '../rla/sampler.js';
 import { batchUnits, drawBatches } from './batches.js';
 import {
   auditPopulation,
@@ -88,7 +88,12 @@ export function drawLogged(
     start.type === 'polling' && log.manifest.length > 0
       ? manifestBallotIds(log.manifest)
       : cvrKeys.map((k) => cvrBallotId(k, qualifiesIds(cvrKeys)));
-  return drawSample(start.seed, ids, { count, withReplacement: start.type === 'polling', hash });
+  return drawSample(start.seed, ids, {
+    count,
+    withReplacement: start.type === 'polling',
+    hash,
+    digits: AUDIT_TICKET_DIGITS,
+  });
 }
 
 export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[]; summary?: AuditSummary }> {

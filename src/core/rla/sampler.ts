@@ -37,12 +37,22 @@ export function nextTicket(x: string, hash: Sha256 = sha256): string {
   }
 }
 
-/** A ticket as shown: through the first digit that is not 9, then `digits` more characters. */
+/**
+ * Rivest's `trim(x, digits)`: the leading 9s, then `digits` digits starting at the first digit that is not 9
+ * (`trim('0.9991234567890', 4)` = `'0.9991234'`), as his sampler and Arlo show tickets.
+ */
 export function truncateTicket(x: string, digits: number): string {
   let p = 2;
   while (p < x.length && x[p] === '9') p++;
-  return x.slice(0, p + 1 + digits);
+  return x.slice(0, p + digits);
 }
+
+/**
+ * Tickets as the audit log commits to them (each round's sample digest): 10 digits from the first that is
+ * not 9. This is the form every logged audit has used since the first release, one digit past the default
+ * shown by `rla draw`; changing it would change the digest of every sample already logged.
+ */
+export const AUDIT_TICKET_DIGITS = 10;
 
 export interface Draw {
   readonly id: string;
