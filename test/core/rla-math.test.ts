@@ -220,6 +220,25 @@ describe('planning a first round', () => {
     expect(size).toBeGreaterThan(bravoAsn(contest, 0.1));
   });
 
+  it('BRAVO: the planned first round is the smallest that reaches the chance (the chance is saw-toothed in n)', () => {
+    const cases: [Record<string, number>, number, number][] = [
+      [{ A: 600, B: 400 }, 0.1, 0.9],
+      [{ A: 550, B: 450 }, 0.05, 0.8],
+      [{ A: 520, B: 380, C: 100 }, 0.1, 0.7],
+      [{ A: 5800, B: 4200 }, 0.05, 0.95],
+    ];
+    for (const [tally, alpha, chance] of cases) {
+      const contest = { tally };
+      const size = bravoSampleSizeForProbability(contest, alpha, chance);
+      expect(bravoFirstRoundProbability(contest, alpha, size)).toBeGreaterThanOrEqual(chance);
+      // Every smaller round falls short: checked one by one, not by bisection.
+      for (let n = 1; n < size; n++)
+        expect(bravoFirstRoundProbability(contest, alpha, n), `${JSON.stringify(tally)} n=${n}`).toBeLessThan(
+          chance,
+        );
+    }
+  });
+
   it('super-simple: plans for expected discrepancy rates, and says when no sample can do', () => {
     expect(superSimpleSampleSizeForRates(0.1, 0.1, {})).toBe(48);
     const n = superSimpleSampleSizeForRates(0.05, 0.02, { o1: 0.002, o2: 0.0005 });

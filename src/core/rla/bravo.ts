@@ -87,7 +87,11 @@ export function bravoFirstRoundProbability(contest: BravoPairs, riskLimit: numbe
     const down = Math.log(2 - 2 * p.s);
     const inPair = p.pWinner + p.pLoser;
     let prob = 0;
-    for (let m = 0; m <= n; m++) {
+    // Only pair counts within 12 standard deviations of the mean carry weight above ~1e-30.
+    const spread = 12 * Math.sqrt(n * inPair * (1 - inPair)) + 2;
+    const from = Math.max(0, Math.floor(n * inPair - spread));
+    const to = Math.min(n, Math.ceil(n * inPair + spread));
+    for (let m = from; m <= to; m++) {
       const weight = Math.exp(logBinomialPmf(m, n, inPair));
       if (weight < 1e-16) continue;
       // k·up + (m − k)·down ≥ ln(1/α)  ⇔  k ≥ (ln(1/α) − m·down)/(up − down)
@@ -99,7 +103,12 @@ export function bravoFirstRoundProbability(contest: BravoPairs, riskLimit: numbe
   return worst;
 }
 
-/** The smallest first round that confirms with at least `probability`, were the reported shares true. */
+/**
+ * The smallest first round that confirms with at least `probability`, were the reported shares true. The
+ * chance is saw-toothed in n (the votes a round needs step up by whole ballots), so a bisection can land
+ * past a smaller round that already suffices: the search doubles to a round that suffices, then takes the
+ * first n up to it that does.
+ */
 export function bravoSampleSizeForProbability(
   contest: BravoPairs,
   riskLimit: number,
@@ -107,16 +116,9 @@ export function bravoSampleSizeForProbability(
   limit = 1_000_000,
 ): number {
   if (bravoFirstRoundProbability(contest, riskLimit, limit) < probability) return Number.POSITIVE_INFINITY;
-  let lo = 0;
   let hi = 1;
-  while (bravoFirstRoundProbability(contest, riskLimit, hi) < probability) {
-    lo = hi;
-    hi *= 2;
-  }
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (bravoFirstRoundProbability(contest, riskLimit, mid) >= probability) hi = mid;
-    else lo = mid;
-  }
+  while (hi < limit && bravoFirstRoundProbability(contest, riskLimit, hi) < probability)
+    hi = Math.min(limit, hi * 2);
+  for (let n = 1; n < hi; n++) if (bravoFirstRoundProbability(contest, riskLimit, n) >= probability) return n;
   return hi;
 }
