@@ -12,6 +12,13 @@ import { registerResultsCommands } from './commands/results.js';
 import { registerRlaCommands } from './commands/rla.js';
 import { CliFailure } from './output.js';
 
+// Output piped into a reader that stopped (`audit sample | head`): stop quietly, as Unix tools do.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
+
 const program = new Command('tallyproof')
   .description('Election evidence anyone can re-derive: an append-only, signed log of cast vote records')
   .version('0.1.0')
