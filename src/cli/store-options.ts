@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { StoreLocation } from '../store/database.js';
 import { Store } from '../store/store.js';
@@ -33,12 +33,22 @@ export async function withStore<T>(
   create = false,
 ): Promise<T> {
   const where = storeLocation(flags);
-  if (where.sqlitePath && !create && !existsSync(where.sqlitePath))
-    throw new CliFailure(`no store at ${where.sqlitePath}`);
-  const store = await Store.open(where);
+  const newFile = where.sqlitePath !== undefined && !existsSync(where.sqlitePath);
+  if (newFile && !create) throw new CliFailure(`no store at ${where.sqlitePath}`);
+  let store: Store | undefined;
   try {
+    store = await Store.open(where);
     return await fn(store);
+  } catch (e) {
+    // A store file this command created and then failed to fill is not left behind as an empty store.
+    if (newFile && where.sqlitePath) {
+      await store?.close();
+      store = undefined;
+      for (const suffix of ['', '-wal', '-shm', '-journal'])
+        rmSync(`${where.sqlitePath}${suffix}`, { force: true });
+    }
+    throw e;
   } finally {
-    await store.close();
+    await store?.close();
   }
 }

@@ -1,5 +1,5 @@
 /** One set of migrations for both backends; ledger tables refuse UPDATE and DELETE in the database itself. */
-import { type Kysely, type Migration, type MigrationProvider, Migrator, type RawBuilder, sql } from 'kysely';
+import { type Kysely, type Migration, type RawBuilder, sql } from 'kysely';
 import type { Dialect } from './database.js';
 
 const INITIAL_LEDGER_TABLES = ['election', 'entries', 'imports', 'tiles', 'checkpoints', 'log_key'] as const;
@@ -184,15 +184,63 @@ function importCounts(dialect: Dialect): Migration {
   };
 }
 
+const migrations = (dialect: Dialect): [string, Migration][] => [
+  ['0001_initial', initial(dialect)],
+  ['0002_audit_entries', auditEntries(dialect)],
+  ['0003_import_counts', importCounts(dialect)],
+  ['0004_cheaper_kind_check', cheaperKindCheck(dialect)],
+];
+
+/** Kysely's table of applied migrations, kept so stores migrated by Kysely's Migrator read the same. */
+const APPLIED = 'kysely_migration';
+/** Any fixed number: the PostgreSQL advisory lock that serialises two first commands on one database. */
+const MIGRATION_LOCK = 720_413_001;
+
+async function appliedMigrations(db: Kysely<unknown>, dialect: Dialect): Promise<Set<string> | undefined> {
+  const exists =
+    dialect === 'sqlite'
+      ? await sql<{
+          n: number;
+        }>`SELECT 1 AS n FROM sqlite_master WHERE type = 'table' AND name = ${APPLIED}`.execute(db)
+      : await sql<{ n: number }>`SELECT 1 AS n WHERE to_regclass(${APPLIED}) IS NOT NULL`.execute(db);
+  if (exists.rows.length === 0) return undefined;
+  const rows = await sql<{ name: string }>`SELECT name FROM ${sql.table(APPLIED)}`.execute(db);
+  return new Set(rows.rows.map((r) => r.name));
+}
+
+/**
+ * Brings the schema up to date in one transaction, so a kill part-way leaves the store as it was and the next
+ * command migrates it again. (Kysely's Migrator runs SQLite migrations outside a transaction, since it treats
+ * SQLite DDL as non-transactional; it is transactional, and a first command killed after `election` was created
+ * left a store that could never open again.) An up-to-date store is only read: no write lock, so a read-only
+ * role can open it and an import in progress does not hold other commands up.
+ */
 export async function migrate(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
-  const provider: MigrationProvider = {
-    getMigrations: async () => ({
-      '0001_initial': initial(dialect),
-      '0002_audit_entries': auditEntries(dialect),
-      '0003_import_counts': importCounts(dialect),
-      '0004_cheaper_kind_check': cheaperKindCheck(dialect),
-    }),
-  };
-  const { error } = await new Migrator({ db, provider }).migrateToLatest();
-  if (error) throw error instanceof Error ? error : new Error(String(error));
+  const all = migrations(dialect);
+  const pending = (applied: Set<string> | undefined) => all.filter(([name]) => !applied?.has(name));
+  if (pending(await appliedMigrations(db, dialect)).length === 0) return;
+  await db.connection().execute(async (conn) => {
+    // SQLite: take the write lock at BEGIN, so two first commands queue (busy_timeout) instead of one failing.
+    await sql.raw(dialect === 'sqlite' ? 'BEGIN IMMEDIATE' : 'BEGIN').execute(conn);
+    try {
+      if (dialect === 'postgres') await sql`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`.execute(conn);
+      await conn.schema
+        .createTable(APPLIED)
+        .ifNotExists()
+        .addColumn('name', 'varchar(255)', (c) => c.notNull().primaryKey())
+        .addColumn('timestamp', 'varchar(255)', (c) => c.notNull())
+        .execute();
+      // Read again under the lock: another command may have migrated the store meanwhile.
+      for (const [name, migration] of pending(await appliedMigrations(conn, dialect))) {
+        await migration.up(conn);
+        await sql`INSERT INTO ${sql.table(APPLIED)} (name, timestamp) VALUES (${name}, ${new Date().toISOString()})`.execute(
+          conn,
+        );
+      }
+      await sql`COMMIT`.execute(conn);
+    } catch (e) {
+      await sql`ROLLBACK`.execute(conn).catch(() => {});
+      throw e;
+    }
+  });
 }
