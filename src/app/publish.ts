@@ -1,5 +1,5 @@
 /** publish: the store's log as a static C2SP tlog-tiles bundle, with the evidence beside it. Refuses a store that does not verify. */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Verifier } from '../core/log/note.js';
 import { parseVerifierKey } from '../core/log/note.js';
@@ -45,9 +45,14 @@ export async function publish(
     throw new Error(`the store does not verify; refusing to publish: ${report.failures.join('; ')}`);
   const unsignedEntries = (await store.entryCount()) - report.size;
 
+  // The bundle is written beside the folder and switched in only when complete: a publish killed part-way
+  // must never leave a folder a static host would serve as a shorter log.
+  await refuseForeignFolder(dir);
+  const staging = `${dir}.publishing`;
+  await rm(staging, { recursive: true, force: true });
   let files = 0;
   const write = async (rel: string, data: Uint8Array | string) => {
-    const full = path.join(dir, rel);
+    const full = path.join(staging, rel);
     await mkdir(path.dirname(full), { recursive: true });
     await writeFile(full, data);
     files++;
@@ -85,6 +90,7 @@ export async function publish(
       for (const r of rows) entries.push(r.body);
     await write(tilePath('entries', b.index, b.width), encodeEntryBundle(entries));
   }
+  await switchIn(staging, dir);
   return {
     dir,
     size: report.size,
@@ -93,4 +99,31 @@ export async function publish(
     files,
     unsignedEntries,
   };
+}
+
+const exists = (p: string) =>
+  access(p).then(
+    () => true,
+    () => false,
+  );
+
+/** Publishing replaces the folder: refuse one that holds anything but a bundle (a home folder given by mistake). */
+async function refuseForeignFolder(dir: string): Promise<void> {
+  if (!(await exists(dir))) return;
+  const names = await readdir(dir);
+  if (names.length > 0 && !names.includes(BUNDLE_FILES.manifest))
+    throw new Error(`${dir} holds files that are not a published bundle: publish to a new or empty folder`);
+}
+
+/**
+ * Puts the complete bundle in place of the old one: the old folder moves aside, the new one takes its name,
+ * then the old is removed. Killed between the two renames, the folder is absent (a host serves nothing),
+ * never partial; the old bundle is still beside it.
+ */
+async function switchIn(staging: string, dir: string): Promise<void> {
+  const previous = `${dir}.previous`;
+  await rm(previous, { recursive: true, force: true });
+  if (await exists(dir)) await rename(dir, previous);
+  await rename(staging, dir);
+  await rm(previous, { recursive: true, force: true });
 }
