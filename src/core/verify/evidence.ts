@@ -16,7 +16,7 @@ import { portableSha256, type Sha256 } from '../hash.js';
 import { type Checkpoint, verifyCheckpoint } from '../log/checkpoint.js';
 import { inclusionProofFromTiles } from '../log/inclusion.js';
 import { defaultHasher, type MerkleHasher, verifyInclusion } from '../log/merkle.js';
-import type { Verifier } from '../log/note.js';
+import { keyLabel, parseNote, type Verifier } from '../log/note.js';
 import { TILE_WIDTH, type Tile, TileBuilder } from '../log/tiles.js';
 import { countsBytes, GROUP_BY, PluralityTally } from '../tabulate/plurality.js';
 
@@ -54,6 +54,8 @@ export interface VerificationReport {
   readonly events: LoggedEvent[];
   readonly imports: ImportRecord[];
   readonly checkpoints: Checkpoint[];
+  /** No checkpoint verifies with the key given: the only finding says so, and nothing else was checked. */
+  readonly keyMismatch?: boolean;
   readonly electionSha256?: string;
   readonly electionId?: string;
   /** The risk-limiting audit recorded in the log, recomputed; absent when there is none. */
@@ -98,6 +100,22 @@ export function signedCheckpoints(
   return checkpoints;
 }
 
+/** The plain statement for a log none of whose checkpoints the given key signed, naming who did sign. */
+function notSignedByKeyGiven(notes: readonly string[], verifier: Verifier): string {
+  const signers = new Set<string>();
+  for (const note of notes)
+    try {
+      for (const sig of parseNote(note).signatures) signers.add(`${sig.name}+${toHex(sig.keyId)}`);
+    } catch {
+      // An unreadable note names no signer; the count below still says none verified.
+    }
+  const named =
+    signers.size > 0
+      ? `its ${notes.length} checkpoints are signed by ${[...signers].join(', ')}`
+      : 'its checkpoints name no signer';
+  return `the log is not signed by the key given (${keyLabel(verifier)}): ${named}. Nothing else was checked: verify with the log's own key`;
+}
+
 export async function verifyEvidence(
   source: EvidenceSource,
   verifier: Verifier,
@@ -126,11 +144,15 @@ export async function verifyEvidence(
   };
 
   // 1. Every checkpoint is signed by the trusted key, for one origin, and sizes never shrink.
-  const checkpoints = signedCheckpoints(await source.checkpointNotes(), verifier, fail);
+  const notes = await source.checkpointNotes();
+  const checkpoints = signedCheckpoints(notes, verifier, fail);
   const latest = checkpoints[checkpoints.length - 1];
   if (!latest) {
-    fail('no checkpoint signed by the trusted key');
-    return report({ checkpoints });
+    // Not one checkpoint verifies: the key given is most likely not the log's. Say that alone — the
+    // findings that would follow from it (nothing imported, no counts) are not tampering.
+    failures.length = 0;
+    fail(notes.length > 0 ? notSignedByKeyGiven(notes, verifier) : 'no checkpoint signed by the trusted key');
+    return report({ checkpoints, keyMismatch: notes.length > 0 });
   }
   const size = latest.size;
 
