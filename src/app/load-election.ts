@@ -50,14 +50,21 @@ export async function loadElectionFile(
   file: string,
   bytes: Uint8Array,
   options: { signer?: Signer; now: () => string },
-): Promise<{ loaded: LoadedElection; alreadyLoaded: boolean }> {
+): Promise<{ loaded: LoadedElection; alreadyLoaded: boolean; signedNow?: boolean }> {
   const loaded = parseDefinition(file, bytes);
   const existing = await store.election();
   if (existing) {
-    if (existing.sha256 === loaded.sha256) return { loaded, alreadyLoaded: true };
-    throw new Error(
-      `the store already holds election definition ${existing.sha256}; one store holds one election`,
-    );
+    if (existing.sha256 !== loaded.sha256)
+      throw new Error(
+        `the store already holds election definition ${existing.sha256}; one store holds one election`,
+      );
+    // Loaded earlier without a key: a key given now signs what the log holds.
+    const { signer } = options;
+    if (signer && (await store.checkpoints()).length === 0) {
+      await store.append((w) => w.checkpoint(signer, options.now()));
+      return { loaded, alreadyLoaded: true, signedNow: true };
+    }
+    return { loaded, alreadyLoaded: true };
   }
   await store.append(async (w) => {
     await recordElection(w, loaded, path.basename(file), options.now(), options.signer);

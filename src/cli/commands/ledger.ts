@@ -29,13 +29,16 @@ export function registerLedgerCommands(program: Command): void {
         id: r.loaded.election.id,
         contests: r.loaded.election.contests.length,
         alreadyLoaded: r.alreadyLoaded,
+        signed: r.signedNow === true || (!r.alreadyLoaded && signer !== undefined),
       };
       if (o.json) printJson(out);
       else
         say(
-          r.alreadyLoaded
-            ? `Election ${out.id} (sha256 ${out.sha256}) was already loaded; nothing changed.`
-            : `Loaded election ${out.id}: ${out.contests} contests, sha256 ${out.sha256}${signer ? ', checkpoint signed' : ' (signed at the next import)'}.`,
+          r.signedNow
+            ? `Election ${out.id} (sha256 ${out.sha256}) was already loaded, unsigned; checkpoint signed now.`
+            : r.alreadyLoaded
+              ? `Election ${out.id} (sha256 ${out.sha256}) was already loaded; nothing changed.`
+              : `Loaded election ${out.id}: ${out.contests} contests, sha256 ${out.sha256}${signer ? ', checkpoint signed' : ' (signed at the next import)'}.`,
         );
     });
 
