@@ -1,7 +1,24 @@
-import { closest } from 'fastest-levenshtein';
+import { distance } from 'fastest-levenshtein';
 
-/** " (did you mean "x"?)" for the nearest of the valid names, or "" when there are none. */
+/**
+ * The valid name nearest to `value`, when it is near enough to be a likely typo: at most 40 % of the longer
+ * name's letters differ (case aside), and at least one may. Farther names are noise (`mayor` is not a
+ * misspelling of `Governor`), so none is offered.
+ */
+export function closeName(value: string, valid: readonly string[]): string | undefined {
+  const wanted = value.toLowerCase();
+  let best: { name: string; edits: number } | undefined;
+  for (const name of valid) {
+    const edits = distance(wanted, name.toLowerCase());
+    if (!best || edits < best.edits) best = { name, edits };
+  }
+  if (!best) return undefined;
+  const allowed = Math.max(1, Math.floor(0.4 * Math.max(value.length, best.name.length)));
+  return best.edits <= allowed ? best.name : undefined;
+}
+
+/** " (did you mean "x"?)" for a close valid name, or "" when none is close. */
 export function didYouMean(value: string, valid: readonly string[]): string {
-  if (valid.length === 0) return '';
-  return ` (did you mean ${JSON.stringify(closest(value, valid as string[]))}?)`;
+  const near = closeName(value, valid);
+  return near === undefined ? '' : ` (did you mean ${JSON.stringify(near)}?)`;
 }
