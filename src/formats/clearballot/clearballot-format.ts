@@ -93,13 +93,19 @@ export function clearBallotRowToCvr(
   const id = at('BallotID') ?? at('RowNumber');
   if (!id) throw new InputError(raw.file, `line ${raw.index}`, 'no BallotID or RowNumber');
   const position = at('BoxPosition');
+  if (position !== undefined && !/^\d+$/.test(position))
+    throw new InputError(
+      raw.file,
+      `line ${raw.index}`,
+      `BoxPosition ${JSON.stringify(position)} is not a place in the box (a whole number, 0 or more)`,
+    );
   return {
     cvr: {
       jurisdiction,
       id,
       ...(at('ScanComputerName') ? { tabulator: at('ScanComputerName') } : {}),
       ...(at('BoxID') ? { batch: at('BoxID') } : {}),
-      ...(position && /^\d+$/.test(position) ? { position: Number(position) } : {}),
+      ...(position !== undefined ? { position: Number(position) } : {}),
       ...(at('PrecinctID') ? { precinct: at('PrecinctID') } : {}),
       ...(at('BallotStyleID') ? { ballotStyle: at('BallotStyleID') } : {}),
       contests: [...contests.entries()].map(([contest, marks]) => ({ contest, marks })),

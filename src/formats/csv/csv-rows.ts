@@ -1,7 +1,82 @@
-/** CSV records streamed with csv-parse, numbered by line, with a bad file reported as InputError. */
+/**
+ * CSV records streamed with csv-parse, numbered by line, with a bad file reported as InputError. The bytes
+ * must be UTF-8 text: invalid UTF-8 would otherwise be replaced silently, and a NUL byte in an id is accepted
+ * by SQLite and refused by PostgreSQL — both are refused here, the same on every backend.
+ */
 import { createReadStream } from 'node:fs';
+import { pipeline, Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import { InputError } from '../errors.js';
+
+/** Decodes UTF-8 strictly, counting lines so that a refusal can say where; a zip archive is named as one. */
+function strictUtf8(file: string): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let lines = 1;
+  let first = true;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (first && chunk.length >= 4 && chunk.readUInt32BE(0) === 0x504b0304) {
+        done(
+          new InputError(
+            file,
+            undefined,
+            'this is a zip archive (an .xlsx workbook?), not CSV text; ES&S workbooks are read with --format ess',
+          ),
+        );
+        return;
+      }
+      first = false;
+      let text: string;
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch {
+        done(new InputError(file, `line ${lines + countLines(chunk)}`, 'the file is not UTF-8 text'));
+        return;
+      }
+      lines += countLines(text);
+      done(null, text);
+    },
+    flush(done) {
+      try {
+        done(null, decoder.decode());
+      } catch {
+        done(
+          new InputError(file, `line ${lines}`, 'the file ends inside a UTF-8 character: it is cut short'),
+        );
+      }
+    },
+  });
+}
+
+/** Newlines in a chunk (for a Buffer: up to its first byte that is not valid UTF-8, roughly). */
+function countLines(chunk: string | Buffer): number {
+  let n = 0;
+  if (typeof chunk === 'string') {
+    for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', i + 1)) n++;
+    return n;
+  }
+  const bad = firstInvalidUtf8(chunk);
+  for (let i = 0; i < bad; i++) if (chunk[i] === 10) n++;
+  return n;
+}
+
+function firstInvalidUtf8(bytes: Buffer): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let lo = 0;
+  let hi = bytes.length;
+  // The longest valid prefix (give or take a split character): bisect on whether it decodes.
+  while (hi - lo > 4) {
+    const mid = (lo + hi) >> 1;
+    try {
+      decoder.decode(bytes.subarray(0, mid), { stream: true });
+      decoder.decode();
+      lo = mid;
+    } catch {
+      hi = mid;
+    }
+  }
+  return lo;
+}
 
 export async function* csvRows(
   file: string,
@@ -21,15 +96,22 @@ export async function* csvRows(
   let line = 0;
   let headerWidth = 0;
   try {
-    for await (const cells of stream.pipe(
-      parse({
-        bom: true,
-        skip_empty_lines: true,
-        relax_column_count: true,
-        relax_quotes: options.relaxQuotes ?? false,
-      }),
-    ) as AsyncIterable<string[]>) {
+    const parser = parse({
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      relax_quotes: options.relaxQuotes ?? false,
+    });
+    // pipeline, not pipe: a refusal by the decoder must end the parser (and so this loop) with its error.
+    pipeline(stream, strictUtf8(file), parser, () => {});
+    for await (const cells of parser as AsyncIterable<string[]>) {
       line++;
+      if (cells.some((c) => c.includes('\u0000')))
+        throw new InputError(
+          file,
+          `line ${line}`,
+          'a field holds a NUL byte, which no export writes in text',
+        );
       if (options.fullRowsFrom !== undefined) {
         if (line < options.fullRowsFrom) headerWidth = Math.max(headerWidth, cells.length);
         else if (cells.length < headerWidth) throw shortRow(file, line, cells.length, headerWidth);
