@@ -30,10 +30,20 @@ export function checkZip(file: string): Promise<void> {
 const refusal = (file: string, reason: string) =>
   new InputError(file, undefined, `not a readable zip archive: ${reason}`);
 
-/** The entries of a zip archive whose names `wanted` accepts, in archive order, one at a time. */
+/** What one entry may inflate to when it is held whole (a ballot file, a shared-strings table). */
+export const MAX_HELD_ENTRY_BYTES = 256 * 1024 * 1024;
+
+const mib = (n: number) => `${Math.round(n / (1024 * 1024))} MiB`;
+
+/**
+ * The entries of a zip archive whose names `wanted` accepts, in archive order, one at a time, each held whole:
+ * an entry that would inflate past `maxBytes` is refused before it is read (a 2 MB archive can hold a 2 GiB
+ * entry), and yauzl refuses one whose bytes exceed the size its header declares.
+ */
 export async function* zipEntries(
   file: string,
   wanted: (name: string) => boolean,
+  maxBytes = MAX_HELD_ENTRY_BYTES,
 ): AsyncGenerator<{ name: string; bytes: Buffer }> {
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
     yauzl.open(file, { lazyEntries: true, validateEntrySizes: true }, (e, z) =>
@@ -67,6 +77,12 @@ export async function* zipEntries(
       });
       if (!entry) return;
       if (entry.fileName.endsWith('/') || !wanted(entry.fileName)) continue;
+      if (entry.uncompressedSize > maxBytes)
+        throw new InputError(
+          `${file}:${entry.fileName}`,
+          undefined,
+          `inflates to ${mib(entry.uncompressedSize)}, more than the ${mib(maxBytes)} such an entry may hold; refused unread`,
+        );
       const bytes = await new Promise<Buffer>((resolve, reject) =>
         zip.openReadStream(entry, (e, stream) => {
           if (e || !stream) return reject(refusal(file, `${entry.fileName}: ${e?.message ?? 'cannot read'}`));

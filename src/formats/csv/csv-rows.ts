@@ -8,6 +8,9 @@ import { pipeline, Transform } from 'node:stream';
 import { parse } from 'csv-parse';
 import { InputError } from '../errors.js';
 
+/** The longest row held, in characters. */
+export const MAX_ROW_CHARS = 16 * 1024 * 1024;
+
 /** Decodes UTF-8 strictly, counting lines so that a refusal can say where; a zip archive is named as one. */
 function strictUtf8(file: string): Transform {
   const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -101,6 +104,8 @@ export async function* csvRows(
       skip_empty_lines: true,
       relax_column_count: true,
       relax_quotes: options.relaxQuotes ?? false,
+      // A ballot's row is kilobytes; a far longer one (a 600 MB cell) is refused, not held.
+      max_record_size: MAX_ROW_CHARS,
     });
     // pipeline, not pipe: a refusal by the decoder must end the parser (and so this loop) with its error.
     pipeline(stream, strictUtf8(file), parser, () => {});
@@ -120,6 +125,12 @@ export async function* csvRows(
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
+    if ((e as { code?: string }).code === 'CSV_MAX_RECORD_SIZE')
+      throw new InputError(
+        file,
+        `line ${line + 1}`,
+        `a row longer than ${MAX_ROW_CHARS / (1024 * 1024)} Mi characters: not a CVR row; refused unread`,
+      );
     throw new InputError(file, `line ${line + 1}`, `not valid CSV: ${(e as Error).message}`);
   } finally {
     stream.destroy();

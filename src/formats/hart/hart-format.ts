@@ -102,19 +102,31 @@ export function hartBallotToCvr(ctx: HartContext, raw: RawRecord, jurisdiction: 
   };
 }
 
+/** One ballot's XML is a few kilobytes; a file far larger is not a ballot, and is refused before it is read. */
+export const MAX_BALLOT_FILE_BYTES = 16 * 1024 * 1024;
+
 /** The ballot files of a folder, or of a .zip archive (named `archive.zip:entry.xml` in messages). */
 async function* ballotBytes(p: string): AsyncGenerator<{ file: string; bytes: Uint8Array }> {
   const files = await ballotFiles(p);
   if (files.length === 1 && /\.zip$/i.test(files[0]!)) {
     let any = false;
-    for await (const { name, bytes } of zipEntries(p, (n) => /\.xml$/i.test(n))) {
+    for await (const { name, bytes } of zipEntries(p, (n) => /\.xml$/i.test(n), MAX_BALLOT_FILE_BYTES)) {
       any = true;
       yield { file: `${p}:${name}`, bytes };
     }
     if (!any) throw new InputError(p, undefined, 'the archive has no .xml files');
     return;
   }
-  for (const file of files) yield { file, bytes: await readFile(file) };
+  for (const file of files) {
+    const { size } = await stat(file);
+    if (size > MAX_BALLOT_FILE_BYTES)
+      throw new InputError(
+        file,
+        undefined,
+        `${size} bytes, more than the ${MAX_BALLOT_FILE_BYTES} a Hart ballot file may hold: not a ballot`,
+      );
+    yield { file, bytes: await readFile(file) };
+  }
 }
 
 async function* ballots(p: string, onBytes?: (n: number) => void): AsyncGenerator<RawRecord> {
