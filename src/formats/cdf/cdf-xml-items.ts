@@ -46,6 +46,10 @@ const NUMBERS = new Set([
 ]);
 const BOOLEANS = new Set(['IsWriteIn']);
 
+/** Bounds on what one element may hold: a report's structure is shallow and its values short. */
+const MAX_DEPTH = 64;
+const MAX_TEXT_CHARS = 1024 * 1024;
+
 interface Frame {
   readonly name: string;
   readonly obj: Record<string, unknown>;
@@ -83,11 +87,18 @@ export async function* cdfXmlItems(file: string, onBytes?: (n: number) => void):
     }
     const parent = stack[stack.length - 1];
     if (parent) parent.hasChildren = true;
+    if (stack.length >= MAX_DEPTH)
+      throw new Error(
+        `elements nested deeper than ${MAX_DEPTH}: not a CDF report (a CVR nests about 8 deep)`,
+      );
     stack.push({ name, obj, text: '', hasChildren: false });
   });
   parser.on('text', (t) => {
     const top = stack[stack.length - 1];
-    if (top) top.text += t;
+    if (!top) return;
+    top.text += t;
+    if (top.text.length > MAX_TEXT_CHARS)
+      throw new Error(`<${top.name}> holds more than ${MAX_TEXT_CHARS} characters of text: not a CDF value`);
   });
   parser.on('closetag', () => {
     const frame = stack.pop()!;
@@ -120,7 +131,11 @@ export async function* cdfXmlItems(file: string, onBytes?: (n: number) => void):
       const elements: SplitItem[] = [];
       for (const item of ready.splice(0)) {
         if (item.kind === 'element') elements.push(item);
-        else members.set(item.key, [...(members.get(item.key) ?? []), ...(item.value as unknown[])]);
+        else {
+          const list = members.get(item.key) ?? [];
+          list.push(...(Array.isArray(item.value) ? item.value : [item.value]));
+          members.set(item.key, list);
+        }
       }
       if (elements.length > 0) yield elements;
     }

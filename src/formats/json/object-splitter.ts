@@ -14,6 +14,9 @@ export type SplitItem =
 
 export class JsonStructureError extends Error {}
 
+/** The largest element or member held whole: a CVR is kilobytes; far more is not one (and would not fit). */
+export const MAX_ITEM_BYTES = 64 * 1024 * 1024;
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -54,11 +57,13 @@ export async function* splitJsonObject(
   let key = '';
   let elementIndex = 0;
   let out: SplitItem[] = [];
+  let heldBytes = 0; // bytes of the item being captured, across chunks
 
   const take = (chunk: Uint8Array, end: number): string => {
     pieces.push(chunk.subarray(captureFrom, end));
     const text = decoder.decode(pieces.length === 1 ? pieces[0] : concatBytes(...pieces));
     pieces = [];
+    heldBytes = 0;
     capturing = false;
     captureFrom = -1;
     return text;
@@ -234,7 +239,14 @@ export async function* splitJsonObject(
       }
       if (capturing) {
         pieces.push(chunk.subarray(captureFrom));
+        heldBytes += n - captureFrom;
         captureFrom = 0;
+        if (heldBytes > MAX_ITEM_BYTES) {
+          const what = phase === 'array' ? `${arrayKey}[${elementIndex}]` : `member ${JSON.stringify(key)}`;
+          throw new JsonStructureError(
+            `${what} is larger than ${MAX_ITEM_BYTES / (1024 * 1024)} MiB: not a record this reader holds; refused`,
+          );
+        }
       }
       if (out.length > 0) {
         const done = out;
