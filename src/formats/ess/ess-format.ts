@@ -83,6 +83,7 @@ async function* rows(
   // exceljs takes about half a second to load: only a workbook import pays for it (every other command,
   // and every import worker thread, starts without it).
   const { default: ExcelJS } = await import('exceljs');
+  let lastRow: number | undefined;
   try {
     const workbook = new ExcelJS.stream.xlsx.WorkbookReader(file, {
       sharedStrings: 'cache',
@@ -95,7 +96,14 @@ async function* rows(
     for await (const sheet of workbook) {
       if (sheets++ > 0) break; // the ballots are on the first sheet
       for await (const r of sheet as AsyncIterable<Row>) {
+        lastRow = r.number;
         const values = r.values as unknown[];
+        if (values.length > MAX_COLUMNS + 1)
+          throw new InputError(
+            file,
+            `row ${r.number}`,
+            `${values.length - 1} cells, more than a worksheet holds (${MAX_COLUMNS} columns)`,
+          );
         // When the sheet comes before the shared strings in the archive, exceljs now and then emits rows
         // before it has read them (found as a rare flaky test): resolve those cells from the table ourselves.
         if (values.some(isUnresolved)) shared ??= await sharedStringsOf(file);
@@ -110,10 +118,18 @@ async function* rows(
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(file, undefined, `not a readable .xlsx workbook: ${(e as Error).message}`);
+    // The spreadsheet library's own failures (a TypeError on a malformed sheet) say where, not its internals.
+    throw new InputError(
+      file,
+      lastRow === undefined ? undefined : `after row ${lastRow}`,
+      `not a readable .xlsx workbook: the sheet's XML is malformed${e instanceof TypeError ? '' : ` (${(e as Error).message.split('\n')[0]})`}`,
+    );
   }
   onBytes?.(size);
 }
+
+/** Excel's column limit (A … XFD): a row of more cells is not a worksheet any spreadsheet wrote. */
+const MAX_COLUMNS = 16_384;
 
 const RANK_HEADER = /choice|rank/i;
 /** An explicit column, 0 for "there is none", or the one the header suggests. */

@@ -1,0 +1,56 @@
+/** ES&S workbooks that no spreadsheet writes are refused with the place and the reason, not the library's internals. */
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { importAndRead } from '../support/import.js';
+import { tempDir } from '../support/stores.js';
+import { writeStoredZip } from '../support/zip.js';
+
+/** A minimal .xlsx whose one sheet holds the given rows of inline strings (no cell references, as some writers do). */
+function workbook(file: string, rows: string[][]) {
+  const cell = (v: string) => `<c t="inlineStr"><is><t>${v}</t></is></c>`;
+  const sheet = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows
+    .map((r, i) => `<row r="${i + 1}">${r.map(cell).join('')}</row>`)
+    .join('')}</sheetData></worksheet>`;
+  const text = (s: string) => Buffer.from(s);
+  writeStoredZip(file, [
+    {
+      name: '[Content_Types].xml',
+      bytes: text(
+        '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+      ),
+    },
+    {
+      name: '_rels/.rels',
+      bytes: text(
+        '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+      ),
+    },
+    {
+      name: 'xl/workbook.xml',
+      bytes: text(
+        '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+      ),
+    },
+    {
+      name: 'xl/_rels/workbook.xml.rels',
+      bytes: text(
+        '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+      ),
+    },
+    { name: 'xl/worksheets/sheet1.xml', bytes: text(sheet) },
+  ]);
+}
+
+it('refuses a row of more cells than a worksheet holds, naming where, without the library internals', async () => {
+  const file = path.join(tempDir(), 'wide.xlsx');
+  workbook(file, [
+    ['Cast Vote Record', 'Precinct', 'Choice 1', 'Choice 2'],
+    ['1', 'P1', 'Ada', 'Grace'],
+    Array.from({ length: 17_000 }, (_, i) => (i === 0 ? '2' : 'x')),
+  ]);
+  const error = String(await importAndRead('ess', file, { contest: 'Mayor' }).catch((e: Error) => e));
+  expect(error).toMatch(
+    /wide\.xlsx: (row 3: 17000 cells, more than a worksheet holds|after row 2: not a readable \.xlsx workbook)/,
+  );
+  expect(error).not.toMatch(/Cannot read properties|is not iterable/);
+});
