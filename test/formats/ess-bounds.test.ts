@@ -5,11 +5,19 @@ import { importAndRead } from '../support/import.js';
 import { tempDir } from '../support/stores.js';
 import { writeStoredZip } from '../support/zip.js';
 
-/** A minimal .xlsx whose one sheet holds the given rows of inline strings (no cell references, as some writers do). */
-function workbook(file: string, rows: string[][]) {
-  const cell = (v: string) => `<c t="inlineStr"><is><t>${v}</t></is></c>`;
+/** Column letters as a spreadsheet writes them: 1 → A, 27 → AA. */
+function columnName(n: number): string {
+  let name = '';
+  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) name = String.fromCharCode(65 + ((k - 1) % 26)) + name;
+  return name;
+}
+
+/** A minimal .xlsx whose one sheet holds the given rows of inline strings; `references: false` leaves out the cell addresses. */
+function workbook(file: string, rows: string[][], { references = true } = {}) {
+  const cell = (v: string, row: number, column: number) =>
+    `<c${references ? ` r="${columnName(column)}${row}"` : ''} t="inlineStr"><is><t>${v}</t></is></c>`;
   const sheet = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>${rows
-    .map((r, i) => `<row r="${i + 1}">${r.map(cell).join('')}</row>`)
+    .map((r, i) => `<row r="${i + 1}">${r.map((v, j) => cell(v, i + 1, j + 1)).join('')}</row>`)
     .join('')}</sheetData></worksheet>`;
   const text = (s: string) => Buffer.from(s);
   writeStoredZip(file, [
@@ -41,16 +49,19 @@ function workbook(file: string, rows: string[][]) {
   ]);
 }
 
-it('refuses a row of more cells than a worksheet holds, naming where, without the library internals', async () => {
+const header = ['Cast Vote Record', 'Precinct', 'Choice 1', 'Choice 2'];
+
+it('refuses a row of more cells than a worksheet holds (past column XFD), naming where', async () => {
   const file = path.join(tempDir(), 'wide.xlsx');
-  workbook(file, [
-    ['Cast Vote Record', 'Precinct', 'Choice 1', 'Choice 2'],
-    ['1', 'P1', 'Ada', 'Grace'],
-    Array.from({ length: 17_000 }, (_, i) => (i === 0 ? '2' : 'x')),
-  ]);
+  workbook(file, [header, ['1', 'P1', 'Ada', 'Grace'], Array.from({ length: 17_000 }, (_, i) => (i === 0 ? '2' : 'x'))]);
   const error = String(await importAndRead('ess', file, { contest: 'Mayor' }).catch((e: Error) => e));
-  expect(error).toMatch(
-    /wide\.xlsx: (row 3: 17000 cells, more than a worksheet holds|after row 2: not a readable \.xlsx workbook)/,
-  );
+  expect(error).toMatch(/wide\.xlsx: after row 2: not a readable \.xlsx workbook: .*Invalid column letter: XFE/);
+});
+
+it('names a sheet the spreadsheet library cannot read as malformed, without its internals', async () => {
+  const file = path.join(tempDir(), 'no-addresses.xlsx');
+  workbook(file, [header, ['1', 'P1', 'Ada', 'Grace']], { references: false });
+  const error = String(await importAndRead('ess', file, { contest: 'Mayor' }).catch((e: Error) => e));
+  expect(error).toMatch(/no-addresses\.xlsx: not a readable \.xlsx workbook: the sheet's XML is malformed/);
   expect(error).not.toMatch(/Cannot read properties|is not iterable/);
 });

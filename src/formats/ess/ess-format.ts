@@ -98,12 +98,6 @@ async function* rows(
       for await (const r of sheet as AsyncIterable<Row>) {
         lastRow = r.number;
         const values = r.values as unknown[];
-        if (values.length > MAX_COLUMNS + 1)
-          throw new InputError(
-            file,
-            `row ${r.number}`,
-            `${values.length - 1} cells, more than a worksheet holds (${MAX_COLUMNS} columns)`,
-          );
         // When the sheet comes before the shared strings in the archive, exceljs now and then emits rows
         // before it has read them (found as a rare flaky test): resolve those cells from the table ourselves.
         if (values.some(isUnresolved)) shared ??= await sharedStringsOf(file);
@@ -127,9 +121,6 @@ async function* rows(
   }
   onBytes?.(size);
 }
-
-/** Excel's column limit (A … XFD): a row of more cells is not a worksheet any spreadsheet wrote. */
-const MAX_COLUMNS = 16_384;
 
 const RANK_HEADER = /choice|rank/i;
 /** An explicit column, 0 for "there is none", or the one the header suggests. */
