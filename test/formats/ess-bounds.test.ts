@@ -53,9 +53,15 @@ const header = ['Cast Vote Record', 'Precinct', 'Choice 1', 'Choice 2'];
 
 it('refuses a row of more cells than a worksheet holds (past column XFD), naming where', async () => {
   const file = path.join(tempDir(), 'wide.xlsx');
-  workbook(file, [header, ['1', 'P1', 'Ada', 'Grace'], Array.from({ length: 17_000 }, (_, i) => (i === 0 ? '2' : 'x'))]);
+  workbook(file, [
+    header,
+    ['1', 'P1', 'Ada', 'Grace'],
+    Array.from({ length: 17_000 }, (_, i) => (i === 0 ? '2' : 'x')),
+  ]);
   const error = String(await importAndRead('ess', file, { contest: 'Mayor' }).catch((e: Error) => e));
-  expect(error).toMatch(/wide\.xlsx: after row 2: not a readable \.xlsx workbook: .*Invalid column letter: XFE/);
+  expect(error).toMatch(
+    /wide\.xlsx: after row 2: not a readable \.xlsx workbook: .*Invalid column letter: XFE/,
+  );
 });
 
 it('names a sheet the spreadsheet library cannot read as malformed, without its internals', async () => {
