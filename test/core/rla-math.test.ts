@@ -226,6 +226,9 @@ describe('planning a first round', () => {
       [{ A: 550, B: 450 }, 0.05, 0.8],
       [{ A: 520, B: 380, C: 100 }, 0.1, 0.7],
       [{ A: 5800, B: 4200 }, 0.05, 0.95],
+      // Close contests, where the teeth are widest (and scanning from 1 took minutes at audit scale).
+      [{ A: 530, B: 470 }, 0.1, 0.8],
+      [{ A: 4400, B: 4100, C: 1500 }, 0.05, 0.6],
     ];
     for (const [tally, alpha, chance] of cases) {
       const contest = { tally };

@@ -156,7 +156,9 @@ function measurePolling(
   const risk = Math.min(1, Math.exp(-minLogT));
   // The test goes on multiplying: the rest of the sample must bring T from its value now to 1/α.
   const remaining = Math.min(1, riskLimit * Math.exp(minLogT));
+  // No round past the whole population is sought: one that large means counting every ballot by hand.
+  const rest = Math.max(1, population - sample.length);
   const more =
-    remaining >= 1 ? 0 : bravoSampleSizeForProbability(bravo, remaining, POLLING_ROUND_PROBABILITY);
-  return { risk, needed: sample.length + more };
+    remaining >= 1 ? 0 : bravoSampleSizeForProbability(bravo, remaining, POLLING_ROUND_PROBABILITY, rest);
+  return { risk, needed: sample.length + Math.min(more, rest) };
 }
