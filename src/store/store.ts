@@ -169,6 +169,21 @@ export class Store {
     return row?.body ?? null;
   }
 
+  /** The bodies of the given entries, by seq (absent ones left out), read a thousand to a query. */
+  async entryBodies(seqs: readonly number[]): Promise<Map<number, Uint8Array>> {
+    const out = new Map<number, Uint8Array>();
+    const wanted = [...new Set(seqs)].sort((a, b) => a - b);
+    for (let i = 0; i < wanted.length; i += 1000) {
+      const rows = await this.db
+        .selectFrom('entries')
+        .select(['seq', 'body'])
+        .where('seq', 'in', wanted.slice(i, i + 1000))
+        .execute();
+      for (const r of rows) out.set(Number(r.seq), r.body);
+    }
+    return out;
+  }
+
   async entryCount(): Promise<number> {
     const row = await this.db
       .selectFrom('entries')

@@ -15,7 +15,7 @@ import { nodeSha256 } from '../../platform/node-sha256.js';
 import type { Store } from '../../store/store.js';
 import { parseDefinition } from '../load-election.js';
 import { appendAudit } from './append.js';
-import { currentRound, drawAudit, locateBallots, requireAudit } from './state.js';
+import { currentDraws, drawAudit, locateBallots, requireAudit } from './state.js';
 
 /** The choices cell of a ballot that could not be found, and of a contest that is not on the ballot. */
 export const NOT_FOUND = 'NOT_FOUND';
@@ -39,7 +39,7 @@ export async function recordInterpretations(
   const audit = await requireAudit(store);
   const { log } = audit;
   const election = parseDefinition('stored definition', (await store.election())!.bytes).election;
-  const { round, draws } = await currentRound(store, audit);
+  const { round, draws } = await currentDraws(audit);
   if (round === 0 || log.results.length >= round)
     throw new Error('the audit is over: every contest is confirmed or goes to a full hand count');
   const open = new Set(awaiting(log, draws));

@@ -13,7 +13,13 @@ import { choicesOf } from '../../core/election/schema.js';
 import { csvFileWriter } from '../../formats/csv/csv-writer.js';
 import type { Store } from '../../store/store.js';
 import { parseDefinition } from '../load-election.js';
-import { currentRound, drawAudit, locateBallots, requireAudit, type SampledBallot } from './state.js';
+import {
+  currentDraws,
+  drawAudit,
+  locateBallots,
+  requireAudit,
+  type SampledBallot,
+} from './state.js';
 
 export interface AuditStatus {
   readonly round: number;
@@ -57,7 +63,8 @@ export function statusOf(log: AuditLog, awaitingBallots: number): AuditStatus {
 
 export async function auditStatus(store: Store): Promise<AuditStatus> {
   const audit = await requireAudit(store);
-  const { draws } = await currentRound(store, audit);
+  // The sample alone says what is awaited; the sampled ballots need not be located.
+  const { draws } = await currentDraws(audit);
   return statusOf(audit.log, awaiting(audit.log, draws).length);
 }
 

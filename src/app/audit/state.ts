@@ -129,10 +129,11 @@ export async function locateBallots(
   }
   const qualify = qualifiesIds(audit.cvrKeys);
   const byId = new Map(audit.cvrKeys.map((k) => [cvrBallotId(k, qualify), k.seq]));
+  const bodies = await store.entryBodies(ids.flatMap((id) => byId.get(id) ?? []));
   const out: SampledBallot[] = [];
   for (const ballotId of ids) {
     const seq = byId.get(ballotId);
-    const body = seq === undefined ? null : await store.entryBody(seq);
+    const body = seq === undefined ? undefined : bodies.get(seq);
     const decoded = body ? decodeEntry(body) : undefined;
     if (!decoded?.ok || decoded.value.kind !== 'cvr')
       throw new Error(`the CVR of sampled ballot ${ballotId} is missing`);
@@ -164,12 +165,20 @@ export function retrievalOrder(a: SampledBallot, b: SampledBallot): number {
   );
 }
 
+/** The current round's number and the sample drawn through it. */
+export async function currentDraws(audit: StoredAudit): Promise<{ round: number; draws: Draw[] }> {
+  const { log } = audit;
+  return {
+    round: log.rounds.length,
+    draws: await drawAudit(log, audit.cvrKeys, log.rounds.at(-1)?.draws ?? 0),
+  };
+}
+
 /** The current round: its number, the sample through it, and the ballots it asks the auditors to find. */
 export async function currentRound(store: Store, audit: StoredAudit) {
   const { log } = audit;
-  const round = log.rounds.length;
-  const total = log.rounds.at(-1)?.draws ?? 0;
-  const draws = await drawAudit(log, audit.cvrKeys, total);
+  const { round, draws } = await currentDraws(audit);
+  const total = draws.length;
   const ids = round === 0 ? [] : newBallots(draws, drawsBefore(log, round), total);
   const ballots = (await locateBallots(store, audit, ids, draws)).sort(retrievalOrder);
   return { round, draws, ballots };

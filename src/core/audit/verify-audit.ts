@@ -84,10 +84,11 @@ export function drawLogged(
   const { start } = log;
   if (start.type === 'batch')
     return drawBatches(start.seed, batchUnits(start.contests, log.manifest), count, hash);
+  const qualify = qualifiesIds(cvrKeys);
   const ids =
     start.type === 'polling' && log.manifest.length > 0
       ? manifestBallotIds(log.manifest)
-      : cvrKeys.map((k) => cvrBallotId(k, qualifiesIds(cvrKeys)));
+      : cvrKeys.map((k) => cvrBallotId(k, qualify));
   return drawSample(start.seed, ids, {
     count,
     withReplacement: start.type === 'polling',

@@ -306,6 +306,17 @@ export async function verifyEvidence(
   // 5. The audit, recomputed from its logged records and the CVRs they name.
   let audit: AuditSummary | undefined;
   if (auditRecords.length > 0 && election && reported) {
+    // Every sampled CVR is proven included: the few tiles above level 0 serve every proof, read once.
+    const upper = new Map<string, Promise<Uint8Array | null>>();
+    const proofTile = (level: number, index: number, width: number) => {
+      if (level === 0) return source.tile(level, index, width);
+      const key = `${level}/${index}/${width}`;
+      const cached = upper.get(key);
+      if (cached) return cached;
+      const tile = source.tile(level, index, width);
+      upper.set(key, tile);
+      return tile;
+    };
     const checked = await verifyAudit({
       records: auditRecords,
       election: election.election,
@@ -323,7 +334,7 @@ export async function verifyEvidence(
           at,
           size,
           hasher.hashLeaf(body),
-          await inclusionProofFromTiles(at, size, (l, i, w) => source.tile(l, i, w), hasher),
+          await inclusionProofFromTiles(at, size, proofTile, hasher),
           latest.root,
           hasher,
         );
