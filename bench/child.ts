@@ -174,6 +174,66 @@ switch (job) {
     };
     break;
   }
+  case 'verify-db': {
+    const [db, vkey] = args as [string, string];
+    const { verifyStore } = await import('../src/app/verify-store.js');
+    const store = await Store.open(location(db));
+    const r = await verifyStore(store, parseVerifierKey(await readFile(vkey, 'utf8')));
+    await store.close();
+    if (!r.ok) throw new Error(`store did not verify: ${r.failures[0]}`);
+    detail = { size: r.size, cvrs: r.cvrs, rounds: r.audit?.rounds ?? 0 };
+    break;
+  }
+  case 'audit-start': {
+    // Issue 13: audit start on the 1M store (the verification pass, the reported outcome, round 1's sample).
+    const [db, keyFile, type, manifest, ...contests] = args as [string, string, string, string, ...string[]];
+    const { startAudit } = await import('../src/app/audit/start.js');
+    const store = await Store.open(location(db));
+    const started = await startAudit(store, {
+      type: type as 'comparison' | 'polling',
+      riskLimit: '0.05',
+      seed: '12345678901234567890',
+      contests,
+      manifest,
+      signer: parseSignerKey(await readFile(keyFile, 'utf8')),
+      now: now(),
+    });
+    await store.close();
+    detail = { firstRound: started.firstRound };
+    break;
+  }
+  case 'audit-readings': {
+    // An audit board that reads every paper ballot of the round as its CVR says (not timed against a
+    // target): up to `limit` of the round's ballots not yet recorded, written as `audit record` reads them.
+    const [db, out, limit] = args as [string, string, string];
+    const { readingsOfCvrs } = await import('./audit-board.js');
+    const store = await Store.open(location(db));
+    const written = await readingsOfCvrs(store, out, Number(limit));
+    await store.close();
+    detail = { ...written };
+    break;
+  }
+  case 'audit-record': {
+    const [db, keyFile, file] = args as [string, string, string];
+    const { recordInterpretations } = await import('../src/app/audit/record.js');
+    const store = await Store.open(location(db));
+    const r = await recordInterpretations(store, {
+      file,
+      signer: parseSignerKey(await readFile(keyFile, 'utf8')),
+      now: now(),
+    });
+    await store.close();
+    detail = { ...r };
+    break;
+  }
+  case 'audit-status': {
+    const { auditStatus } = await import('../src/app/audit/report.js');
+    const store = await Store.open(location(args[0]!));
+    const s = await auditStatus(store);
+    await store.close();
+    detail = { round: s.round, awaiting: s.awaiting, statuses: s.contests.map((c) => c.status).join(' ') };
+    break;
+  }
   case 'audit-risk': {
     // Issue 5: the risks of a 20-contest comparison audit recomputed after a round of `draws` ballots
     // (every contest measured on every draw), beside reading back the round's logged interpretations.

@@ -8,12 +8,14 @@
  *  - verify of the published bundle (target ≤ 60 s at 1M)
  *  - the JSON splitter against stream-json on the same report (why we split and JSON.parse)
  *  - the 1,041,313-ballot ES&S Minneapolis case: parse alone, and `rcv` end to end and counting alone
+ *  - every audit command and verify of an audited store, against verify --db before the audit (≤ 1.3×)
  *  - drawing 10,000 ballots from a 10,000,000-ballot manifest, beside one bare SHA-256 per ballot
  * Every job runs in its own process so its peak RSS is its own. Inputs are generated once into bench-data/.
- * BENCH_ONLY=import stops after the imports and tallies (the 10M run: BENCH_BALLOTS=10000000).
+ * BENCH_ONLY=import stops after the imports and tallies (the 10M run: BENCH_BALLOTS=10000000); BENCH_ONLY=audit
+ * runs the CDF import and the audit benchmarks alone.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateElection } from '../src/app/generate.js';
@@ -59,15 +61,20 @@ console.log(
   `Tallyproof benchmarks — node ${process.version}, ${ballots.toLocaleString('en-US')} ballots, data in ${dataDir}`,
 );
 
+/** BENCH_ONLY=audit: the CDF store and the audit benchmarks alone. */
+const auditOnly = process.env.BENCH_ONLY === 'audit';
+
 // 1. Merkle hashing vs OpenSSL
-const openssl = opensslSha256PerSecond();
-const tree = run('sha256', String(2 ** 20));
-const ours = (tree.hashes as number) / tree.seconds;
-line('Merkle hashing (2^20 leaves, node:crypto)', `${(ours / 1e6).toFixed(2)} M hashes/s`);
-if (openssl) {
-  line('openssl speed -evp sha256, 64-byte blocks', `${(openssl / 1e6).toFixed(2)} M hashes/s (one core)`);
-  line('ratio OpenSSL / Tallyproof (target ≤ 3)', `${(openssl / ours).toFixed(2)}×`);
-} else line('openssl speed', 'unavailable: no ratio');
+if (!auditOnly) {
+  const openssl = opensslSha256PerSecond();
+  const tree = run('sha256', String(2 ** 20));
+  const ours = (tree.hashes as number) / tree.seconds;
+  line('Merkle hashing (2^20 leaves, node:crypto)', `${(ours / 1e6).toFixed(2)} M hashes/s`);
+  if (openssl) {
+    line('openssl speed -evp sha256, 64-byte blocks', `${(openssl / 1e6).toFixed(2)} M hashes/s (one core)`);
+    line('ratio OpenSSL / Tallyproof (target ≤ 3)', `${(openssl / ours).toFixed(2)}×`);
+  } else line('openssl speed', 'unavailable: no ratio');
+}
 
 // 2. Inputs: the same synthetic election as CDF reports and as a Dominion export folder, in files of at
 // most 100,000 ballots (a county's export comes in many files; each stays within what JSON.parse can take).
@@ -87,10 +94,12 @@ const reports = readdirSync(cdfDir)
   .filter((n) => /^cvr-report.*\.json$/.test(n))
   .sort()
   .map((n) => path.join(cdfDir, n));
-const domFolder = path.join(await inputs('dominion'), 'dominion-export');
-const domFiles = readdirSync(domFolder)
-  .filter((n) => /^CvrExport/.test(n))
-  .map((n) => path.join(domFolder, n));
+const domFolder = auditOnly ? '' : path.join(await inputs('dominion'), 'dominion-export');
+const domFiles = auditOnly
+  ? []
+  : readdirSync(domFolder)
+      .filter((n) => /^CvrExport/.test(n))
+      .map((n) => path.join(domFolder, n));
 const sizeOf = (paths: string[]) => paths.reduce((n, f) => n + statSync(f).size, 0);
 const keys = generateKey('bench.example/log');
 const keyFile = path.join(dataDir, 'bench.key');
@@ -98,17 +107,19 @@ writeFileSync(keyFile, keys.signerKey, { mode: 0o600 });
 writeFileSync(`${keyFile}.pub`, keys.verifierKey);
 
 // 3. Reading one report: splitter + JSON.parse vs stream-json (why we split and JSON.parse)
-const split = run('split-parse', reports[0]!);
-line(
-  'read one report: splitter + JSON.parse per CVR',
-  `${split.seconds.toFixed(1)} s for ${split.cvrs} CVRs, ${((split.cvrs as number) / split.seconds / 1000).toFixed(0)}k CVRs/s`,
-);
-if (process.env.BENCH_STREAM_JSON || (split.cvrs as number) <= 200_000) {
-  const sj = run('stream-json', reports[0]!);
+if (!auditOnly) {
+  const split = run('split-parse', reports[0]!);
   line(
-    'read one report: stream-json (Pick + StreamArray)',
-    `${sj.seconds.toFixed(1)} s — ${(sj.seconds / split.seconds).toFixed(1)}× slower`,
+    'read one report: splitter + JSON.parse per CVR',
+    `${split.seconds.toFixed(1)} s for ${split.cvrs} CVRs, ${((split.cvrs as number) / split.seconds / 1000).toFixed(0)}k CVRs/s`,
   );
+  if (process.env.BENCH_STREAM_JSON || (split.cvrs as number) <= 200_000) {
+    const sj = run('stream-json', reports[0]!);
+    line(
+      'read one report: stream-json (Pick + StreamArray)',
+      `${sj.seconds.toFixed(1)} s — ${(sj.seconds / split.seconds).toFixed(1)}× slower`,
+    );
+  }
 }
 
 // 4. Import + log + checkpoint, then tally, for each format (issue 3: ≥ 100k CVRs/s, ≤ 1.5 GB, tally ≤ 20 s)
@@ -159,10 +170,11 @@ function importAndTally(
   }
 }
 importAndTally('CDF JSON', 'import', db, reports, [path.join(cdfDir, 'election.json'), ...reports]);
-importAndTally('Dominion JSON', 'import-dominion', path.join(dataDir, 'bench-dominion.db'), domFiles, [
-  domFolder,
-]);
-const pgUrl = process.env.BENCH_DATABASE_URL;
+if (!auditOnly)
+  importAndTally('Dominion JSON', 'import-dominion', path.join(dataDir, 'bench-dominion.db'), domFiles, [
+    domFolder,
+  ]);
+const pgUrl = auditOnly ? undefined : process.env.BENCH_DATABASE_URL;
 if (pgUrl) {
   // The server deployment: the same Dominion import into PostgreSQL (an empty database given by URL).
   const imp = run('import-dominion', pgUrl, keyFile, domFolder);
@@ -174,6 +186,60 @@ if (pgUrl) {
   line('Dominion JSON: tally (logged counts, PostgreSQL)', `${tally.seconds.toFixed(2)} s`);
 }
 if (process.env.BENCH_ONLY === 'import') process.exit(0);
+
+// 4b. Issue 13: every audit command and verify of an audited store, each against `verify --db` of the same
+// store before the audit (target ≤ 1.3×), on a copy of the CDF store: a comparison audit whose round 1 is
+// recorded whole, and a ballot-polling audit of the manifest whose round 1 (tens of thousands of ballots) is
+// recorded as audit boards hand it in: a 10,000-ballot file, then the file that completes the round.
+function auditBench(type: 'comparison' | 'polling') {
+  const audited = path.join(dataDir, `bench-audit-${type}.db`);
+  for (const f of [audited, `${audited}-wal`, `${audited}-shm`]) rmSync(f, { force: true });
+  copyFileSync(db, audited);
+  const floor = run('verify-db', audited, `${keyFile}.pub`);
+  const label = `audit (${type}, ${(floor.cvrs as number).toLocaleString('en-US')} CVRs)`;
+  line(
+    `${label}: verify --db before the audit`,
+    `${floor.seconds.toFixed(1)} s (the floor), peak RSS ${floor.maxRssMB.toFixed(0)} MB`,
+  );
+  const ratio = (m: Measured) => `${(m.seconds / floor.seconds).toFixed(2)}× (target ≤ 1.3×)`;
+  const start = run(
+    'audit-start',
+    audited,
+    keyFile,
+    type,
+    path.join(cdfDir, 'manifest.csv'),
+    'Governor',
+    'Mayor of Riverside',
+  );
+  line(
+    `${label}: audit start`,
+    `${start.seconds.toFixed(1)} s, ${ratio(start)}, round 1 draws ${start.firstRound}, peak RSS ${start.maxRssMB.toFixed(0)} MB`,
+  );
+  const files = type === 'polling' ? [10_000, Number.MAX_SAFE_INTEGER] : [Number.MAX_SAFE_INTEGER];
+  for (const [k, limit] of files.entries()) {
+    const readings = path.join(dataDir, `readings-${type}-${k + 1}.csv`);
+    run('audit-readings', audited, readings, String(limit));
+    const record = run('audit-record', audited, keyFile, readings);
+    line(
+      `${label}: audit record, ${(record.ballots as number).toLocaleString('en-US')} ballots`,
+      `${record.seconds.toFixed(1)} s, ${ratio(record)}, ${record.roundComplete ? 'completes round 1' : `${record.remaining} of the round left`}, peak RSS ${record.maxRssMB.toFixed(0)} MB`,
+    );
+  }
+  const status = run('audit-status', audited);
+  line(
+    `${label}: audit status`,
+    `${status.seconds.toFixed(1)} s, ${ratio(status)}, round ${status.round}: ${status.statuses}`,
+  );
+  const verified = run('verify-db', audited, `${keyFile}.pub`);
+  line(
+    `${label}: verify --db of the audited store`,
+    `${verified.seconds.toFixed(1)} s, ${ratio(verified)}, peak RSS ${verified.maxRssMB.toFixed(0)} MB`,
+  );
+  for (const f of [audited, `${audited}-wal`, `${audited}-shm`]) rmSync(f, { force: true });
+}
+auditBench('comparison');
+auditBench('polling');
+if (process.env.BENCH_ONLY === 'audit') process.exit(0);
 
 // 5. The ES&S 2013 Minneapolis mayor case at scale: 13 workbooks, 1,041,313 ballots (read from ../shared)
 const scaleDir = path.resolve(root, '../shared/conformance/rctab/2013_minneapolis_mayor_scale');

@@ -98,7 +98,7 @@ for (const backend of backends()) {
         const file = path.join(tempDir(), 'round-1.csv');
         writeCsv(file, [header!, ...rows]);
         const before = { ...calls };
-        const recorded = await recordInterpretations(store, file, keys.signer, now());
+        const recorded = await recordInterpretations(store, { file, signer: keys.signer, now: now() });
         expect(recorded.roundComplete).toBe(true);
         expect(calls.entryBody - before.entryBody).toBe(0);
         // The round's ballots, then the earlier rounds' (none here): one paged read each.

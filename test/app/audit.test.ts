@@ -76,7 +76,7 @@ for (const backend of backends()) {
           header!,
           ...rows.map(([cvrId, contest, choices]) => [ballotOf.get(cvrId!)!, contest!, choices!]),
         ]);
-        await recordInterpretations(store, file, keys.signer, now());
+        await recordInterpretations(store, { file, signer: keys.signer, now: now() });
         const status = await auditStatus(store);
         expect(status.contests[0]!.status).toBe('confirmed');
         expect(status.contests[0]!.risk).toBeLessThanOrEqual(0.1);

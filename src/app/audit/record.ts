@@ -3,7 +3,12 @@
  * whole file is checked before anything is logged; when it completes the round, the round's risks and
  * the next round's sample are logged in the same transaction.
  */
-import type { AuditInterpretation, AuditRecord, InterpretedContest } from '../../core/audit/records.js';
+import type {
+  AuditInterpretation,
+  AuditRecord,
+  AuditType,
+  InterpretedContest,
+} from '../../core/audit/records.js';
 import { assessRound, awaiting, sampleDigest } from '../../core/audit/replay.js';
 import { didYouMean } from '../../core/closest.js';
 import { contestNamed } from '../../core/election/contest-named.js';
@@ -15,13 +20,14 @@ import { nodeSha256 } from '../../platform/node-sha256.js';
 import type { Store } from '../../store/store.js';
 import { parseDefinition } from '../load-election.js';
 import { appendAudit } from './append.js';
-import { currentDraws, drawAudit, locateBallots, requireAudit } from './state.js';
+import { currentDraws, drawAudit, locateBallots, type ReadOptions, requireAudit } from './state.js';
 
 /** The choices cell of a ballot that could not be found, and of a contest that is not on the ballot. */
 export const NOT_FOUND = 'NOT_FOUND';
 export const NOT_ON_BALLOT = 'CONTEST_NOT_ON_BALLOT';
 
 export interface Recorded {
+  readonly type: AuditType;
   readonly round: number;
   readonly ballots: number;
   readonly remaining: number;
@@ -29,14 +35,19 @@ export interface Recorded {
   readonly roundComplete: boolean;
 }
 
+export interface RecordOptions extends ReadOptions {
+  /** The readings (or a batch audit's hand tallies) as CSV. */
+  readonly file: string;
+  readonly signer: Signer;
+  readonly now: string;
+}
+
 export async function recordInterpretations(
   store: Store,
-  file: string,
-  signer: Signer,
-  now: string,
+  { file, signer, now, onProgress }: RecordOptions,
 ): Promise<Recorded> {
   const basedOn = await store.logSize();
-  const audit = await requireAudit(store);
+  const audit = await requireAudit(store, { onProgress });
   const { log } = audit;
   const election = parseDefinition('stored definition', (await store.election())!.bytes).election;
   const { round, draws } = await currentDraws(audit);
@@ -106,7 +117,13 @@ export async function recordInterpretations(
     }
   }
   await appendAudit(store, { records, signer, now, basedOn });
-  return { round, ballots: interpretations.length, remaining, roundComplete: remaining === 0 };
+  return {
+    type: log.start.type,
+    round,
+    ballots: interpretations.length,
+    remaining,
+    roundComplete: remaining === 0,
+  };
 }
 
 /** One sampled ballot (or batch) as the file records it; a contest mapped to null is not on the ballot. */

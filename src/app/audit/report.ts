@@ -17,6 +17,7 @@ import {
   currentDraws,
   drawAudit,
   locateBallots,
+  type ReadOptions,
   requireAudit,
   type SampledBallot,
 } from './state.js';
@@ -61,8 +62,8 @@ export function statusOf(log: AuditLog, awaitingBallots: number): AuditStatus {
   };
 }
 
-export async function auditStatus(store: Store): Promise<AuditStatus> {
-  const audit = await requireAudit(store);
+export async function auditStatus(store: Store, options: ReadOptions = {}): Promise<AuditStatus> {
+  const audit = await requireAudit(store, options);
   // The sample alone says what is awaited; the sampled ballots need not be located.
   const { draws } = await currentDraws(audit);
   return statusOf(audit.log, awaiting(audit.log, draws).length);
@@ -147,8 +148,8 @@ async function retrievalPdf(round: number, ballots: readonly SampledBallot[]): P
 }
 
 /** The audit report CSV, recomputed from the log. */
-export async function writeAuditReport(store: Store, file: string): Promise<void> {
-  const audit = await requireAudit(store);
+export async function writeAuditReport(store: Store, file: string, options: ReadOptions = {}): Promise<void> {
+  const audit = await requireAudit(store, options);
   const { log } = audit;
   const stored = (await store.election())!;
   const election = parseDefinition('stored definition', stored.bytes).election;

@@ -36,6 +36,8 @@ export interface StartOptions {
   readonly manifest?: string;
   readonly signer: Signer;
   readonly now: string;
+  /** The verification pass the start makes first: entries verified, entries in the log. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface Started {
@@ -66,7 +68,7 @@ export async function startAudit(store: Store, o: StartOptions): Promise<Started
   const election = parseDefinition('stored definition', stored.bytes).election;
 
   // The verification pass tallies the logged CVRs and counts them per batch: the reported outcome.
-  const report = await verifyStore(store, parseVerifierKey(key.vkey));
+  const report = await verifyStore(store, parseVerifierKey(key.vkey), { onProgress: o.onProgress });
   if (!report.ok || !report.reported || !report.cvrBatches)
     throw new Error(`refusing to audit: the store does not verify: ${report.failures[0]}`);
   const { reported: tally, cvrBatches } = report;

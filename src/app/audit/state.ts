@@ -28,23 +28,35 @@ export interface StoredAudit {
   readonly cvrKeys: { seq: number; jurisdiction: string; id: string }[];
 }
 
-export async function loadAudit(store: Store): Promise<StoredAudit | undefined> {
+export interface ReadOptions {
+  /** Called as the CVRs' keys are read (a million take seconds): CVRs read, CVRs in the log. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export async function loadAudit(store: Store, options: ReadOptions = {}): Promise<StoredAudit | undefined> {
   const records = (await store.auditRecords()).map((r) => r.record);
   const read = readAuditLog(records);
   if (!read.ok) throw new Error(`the logged audit is out of order: ${read.error}`);
   if (!read.value) return undefined;
-  return { log: read.value, records, cvrKeys: await readCvrKeys(store) };
+  return { log: read.value, records, cvrKeys: await readCvrKeys(store, options) };
 }
 
 /** Every CVR's key in log order: the population of a sample of the CVRs. */
-export async function readCvrKeys(store: Store): Promise<StoredAudit['cvrKeys']> {
+export async function readCvrKeys(
+  store: Store,
+  { onProgress }: ReadOptions = {},
+): Promise<StoredAudit['cvrKeys']> {
+  const total = onProgress ? (await store.imports()).reduce((n, i) => n + Number(i.cvr_count), 0) : 0;
   const keys: StoredAudit['cvrKeys'] = [];
-  for await (const page of store.cvrKeys()) keys.push(...page);
+  for await (const page of store.cvrKeys()) {
+    keys.push(...page);
+    onProgress?.(keys.length, total);
+  }
   return keys;
 }
 
-export const requireAudit = async (store: Store): Promise<StoredAudit> => {
-  const audit = await loadAudit(store);
+export const requireAudit = async (store: Store, options: ReadOptions = {}): Promise<StoredAudit> => {
+  const audit = await loadAudit(store, options);
   if (!audit) throw new Error('no audit has been started in this store (tallyproof audit start)');
   return audit;
 };

@@ -6,7 +6,7 @@ import { startAudit } from '../../app/audit/start.js';
 import { currentRound, requireAudit } from '../../app/audit/state.js';
 import { readSignerKey } from '../../app/keys.js';
 import { AUDIT_TYPES, type AuditType } from '../../core/audit/records.js';
-import { CliFailure, inform, printJson, say } from '../output.js';
+import { CliFailure, inform, printJson, progress, say } from '../output.js';
 import { type StoreFlags, withStore, withStoreOptions } from '../store-options.js';
 
 const now = () => new Date().toISOString();
@@ -41,8 +41,10 @@ export function registerAuditCommands(program: Command): void {
         if (!(AUDIT_TYPES as readonly string[]).includes(o.type))
           throw new CliFailure(`unknown audit type ${JSON.stringify(o.type)}: use ${AUDIT_TYPES.join(', ')}`);
         const signer = await readSignerKey(o.key);
+        const bar = progress(o.json);
         const started = await withStore(o, (store) =>
           startAudit(store, {
+            onProgress: bar.tracker('verifying the log'),
             type: o.type as AuditType,
             riskLimit: o.riskLimit,
             seed: o.seed,
@@ -51,7 +53,7 @@ export function registerAuditCommands(program: Command): void {
             signer,
             now: now(),
           }),
-        );
+        ).finally(() => bar.stop());
         for (const d of started.differences) inform(`manifest: ${d}`);
         const out = {
           type: started.start.type,
@@ -82,10 +84,12 @@ export function registerAuditCommands(program: Command): void {
     .option('--retrieval <file>', 'write the retrieval list: CSV, or a printable PDF for a .pdf name')
     .option('--json', 'machine-readable output')
     .action(async (o: StoreFlags & { retrieval?: string; json?: boolean }) => {
+      const bar = progress(o.json);
       const { round, ballots, type } = await withStore(o, async (store) => {
-        const audit = await requireAudit(store);
+        const audit = await requireAudit(store, { onProgress: bar.tracker(READING) });
+        bar.stop();
         return { ...(await currentRound(store, audit)), type: audit.log.start.type };
-      });
+      }).finally(() => bar.stop());
       if (o.retrieval) await writeRetrievalList(o.retrieval, round, ballots);
       const out = {
         round,
@@ -119,11 +123,14 @@ export function registerAuditCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (o: StoreFlags & { key: string; file: string; json?: boolean }) => {
       const signer = await readSignerKey(o.key);
-      const r = await withStore(o, (store) => recordInterpretations(store, o.file, signer, now()));
+      const bar = progress(o.json);
+      const r = await withStore(o, (store) =>
+        recordInterpretations(store, { file: o.file, signer, now: now(), onProgress: bar.tracker(READING) }),
+      ).finally(() => bar.stop());
       if (o.json) printJson(r);
       else
         say(
-          `Recorded ${r.ballots} ballots in round ${r.round}; ${r.roundComplete ? 'the round is complete (see audit status).' : `${r.remaining} still to record.`}`,
+          `Recorded ${r.ballots} ${unitsOf(r.type)} in round ${r.round}; ${r.roundComplete ? 'the round is complete (see audit status).' : `${r.remaining} still to record.`}`,
         );
     });
 
@@ -131,7 +138,10 @@ export function registerAuditCommands(program: Command): void {
     .description('risk, status and sample size of every audited contest')
     .option('--json', 'machine-readable output')
     .action(async (o: StoreFlags & { json?: boolean }) => {
-      const s = await withStore(o, auditStatus);
+      const bar = progress(o.json);
+      const s = await withStore(o, (store) =>
+        auditStatus(store, { onProgress: bar.tracker(READING) }),
+      ).finally(() => bar.stop());
       if (o.json) printJson(s);
       else {
         say(
@@ -139,7 +149,7 @@ export function registerAuditCommands(program: Command): void {
         );
         for (const c of s.contests)
           say(
-            `  ${c.name}: ${c.status}, risk ${c.risk.toPrecision(4)}, ${c.sampleSize} ballots${c.assertions ? ` (IRV: ${c.assertions} RAIRE assertions)` : ''}`,
+            `  ${c.name}: ${c.status}, risk ${c.risk.toPrecision(4)}, ${c.sampleSize} ${unitsOf(s.type)}${c.assertions ? ` (IRV: ${c.assertions} RAIRE assertions)` : ''}`,
           );
       }
     });
@@ -148,10 +158,15 @@ export function registerAuditCommands(program: Command): void {
     .description('the audit report CSV: election, contests, settings, rounds with P-values, sampled ballots')
     .requiredOption('--out <file>', 'report file')
     .action(async (o: StoreFlags & { out: string }) => {
-      await withStore(o, (store) => writeAuditReport(store, o.out));
+      const bar = progress();
+      await withStore(o, (store) =>
+        writeAuditReport(store, o.out, { onProgress: bar.tracker(READING) }),
+      ).finally(() => bar.stop());
       say(`Wrote ${o.out}.`);
     });
 }
+
+const READING = "reading the CVRs' keys";
 
 /** What an audit of this type draws: batches for a batch audit, ballots otherwise. */
 const unitsOf = (type: string) => (type === 'batch' ? 'batches' : 'ballots');

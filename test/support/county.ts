@@ -1,0 +1,27 @@
+/** A generated county election imported through the CLI into a fresh SQLite store, as an office would. */
+import path from 'node:path';
+import { ok } from './cli.js';
+import { tempDir } from './stores.js';
+
+export function county(ballots: number, seed: string, paperErrors?: number) {
+  const dir = tempDir('tallyproof-audit-');
+  const gen = path.join(dir, 'gen');
+  ok([
+    'generate',
+    '--ballots',
+    String(ballots),
+    '--format',
+    'cdf',
+    '--out',
+    gen,
+    '--seed',
+    seed,
+    ...(paperErrors ? ['--paper-errors', String(paperErrors)] : []),
+  ]);
+  const db = path.join(dir, 's.db');
+  const key = path.join(dir, 'k');
+  ok(['keygen', '--name', 'county.example/audit', '--out', key]);
+  ok(['election', 'load', '--db', db, path.join(gen, 'election.json')]);
+  ok(['import', '--db', db, '--key', key, '--format', 'cdf', path.join(gen, 'cvr-report.json')]);
+  return { dir, gen, db, key };
+}
