@@ -1,6 +1,7 @@
 /** The tallyproof command line. Every command: non-zero exit and a one-line reason on failure. */
 import { Command, CommanderError } from 'commander';
 import { RcvConfigError } from '../core/rcv/config.js';
+import { InputError } from '../formats/errors.js';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerEvidenceCommands } from './commands/evidence.js';
@@ -41,8 +42,9 @@ try {
 } catch (e) {
   if (e instanceof CommanderError) process.exit(e.exitCode);
   const message = e instanceof Error ? e.message : String(e);
-  // Refusals that list every problem (an invalid RCTab configuration) print the whole list.
-  const listed = e instanceof RcvConfigError ? message : message.split('\n')[0];
+  // Refusals that list every problem (an invalid RCTab configuration, a file's refused lines) print the
+  // whole list; anything else its first line.
+  const listed = e instanceof RcvConfigError || e instanceof InputError ? message : message.split('\n')[0];
   process.stderr.write(`tallyproof: ${listed}\n`);
   process.exit(e instanceof CliFailure ? e.exitCode : 1);
 }

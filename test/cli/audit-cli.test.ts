@@ -136,6 +136,31 @@ describe('audit (ballot comparison)', () => {
     expect(okJson(['audit', 'status', '--db', c.db])).toEqual(before);
   });
 
+  it('names every bad line of a readings file in one run (up to 50), and records nothing', () => {
+    const before = okJson(['audit', 'status', '--db', c.db]);
+    const file = path.join(c.dir, 'many-bad.csv');
+    const [first, second] = sample.ballots.map((b) => b.ballotId);
+    writeCsv(file, [
+      ['ballotId', 'contest', 'choices'],
+      [first!, 'Governor', 'Ada Lovelace'],
+      ['not-a-ballot', 'Governor', 'Ada Lovelace'],
+      [second!, 'Governor', 'Ada Lovelase'],
+      [first!, 'Governor', 'Grace Hopper'],
+      ...Array.from({ length: 60 }, (_, k) => [`missing-${k}`, 'Governor', '']),
+    ]);
+    const r = tp(['audit', 'record', '--db', c.db, '--key', c.key, '--file', file]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/63 lines are refused, nothing was recorded/);
+    expect(r.stderr).toMatch(/line 3: ballot not-a-ballot is not in round 1's sample/);
+    expect(r.stderr).toMatch(
+      /line 4: "Ada Lovelase" is not a choice of Governor \(did you mean "Ada Lovelace"\?\)/,
+    );
+    expect(r.stderr).toMatch(new RegExp(`line 5: ballot ${first} has a second entry for Governor`));
+    expect(r.stderr).toMatch(/line 52: ballot missing-46 is not in/);
+    expect(r.stderr).not.toMatch(/line 53:/);
+    expect(r.stderr).toMatch(/… and 13 more/);
+    expect(okJson(['audit', 'status', '--db', c.db])).toEqual(before);
+  });
   it('records the round in parts, refuses a second entry, and measures each contest once the round is in', async () => {
     const ids = sample.ballots.map((b) => b.ballotId);
     const differences = paperDifferences(path.join(c.gen, 'paper.json'));

@@ -12,7 +12,7 @@ import type {
 import { assessRound, awaiting, sampleDigest } from '../../core/audit/replay.js';
 import { didYouMean } from '../../core/closest.js';
 import { contestNamed } from '../../core/election/contest-named.js';
-import { type Contest, choicesOf } from '../../core/election/schema.js';
+import { type Contest, choicesOf, type RankedContest } from '../../core/election/schema.js';
 import type { Signer } from '../../core/log/note.js';
 import { csvRows } from '../../formats/csv/csv-rows.js';
 import { InputError } from '../../formats/errors.js';
@@ -25,6 +25,45 @@ import { currentDraws, drawAudit, locateBallots, type ReadOptions, requireAudit 
 /** The choices cell of a ballot that could not be found, and of a contest that is not on the ballot. */
 export const NOT_FOUND = 'NOT_FOUND';
 export const NOT_ON_BALLOT = 'CONTEST_NOT_ON_BALLOT';
+/** In a ranked contest's choices, a rank the paper shows more than one candidate at, and a rank left blank. */
+export const OVERVOTE = 'OVERVOTE';
+export const SKIPPED = 'SKIPPED';
+
+/** The refused lines a run lists before it says how many more there are. */
+const MAX_LISTED = 50;
+
+/**
+ * A file's refused lines, gathered so that one run names every bad line (up to MAX_LISTED) instead of
+ * the first; nothing is recorded while any line is refused.
+ */
+class Refusals {
+  private readonly listed: InputError[] = [];
+  private count = 0;
+  constructor(private readonly file: string) {}
+
+  /** Runs one line's checks; a refusal is noted and the next line read. */
+  check(line: () => void): void {
+    try {
+      line();
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      this.count++;
+      if (this.listed.length < MAX_LISTED) this.listed.push(e);
+    }
+  }
+
+  throwIfAny(): void {
+    if (this.count === 0) return;
+    if (this.count === 1) throw this.listed[0]!;
+    const lines = this.listed.map((e) => `${e.record ? `${e.record}: ` : ''}${e.reason}`);
+    const more = this.count > lines.length ? `\n  … and ${this.count - lines.length} more` : '';
+    throw new InputError(
+      this.file,
+      undefined,
+      `${this.count} lines are refused, nothing was recorded:\n  ${lines.join('\n  ')}${more}`,
+    );
+  }
+}
 
 export interface Recorded {
   readonly type: AuditType;
@@ -137,23 +176,61 @@ type Claim = (ballot: string, where: string, notFound: boolean) => Reading;
 
 /** `ballotId,contest,choices`: each sampled ballot's votes as read on paper. */
 async function readBallotReadings(file: string, audited: readonly Contest[], claim: Claim): Promise<void> {
-  for await (const { where, cell } of csvColumns(file, ['ballotId', 'contest', 'choices'])) {
-    const ballot = cell('ballotId');
-    const contestName = cell('contest');
-    const choicesCell = cell('choices');
-    const notFound = choicesCell === NOT_FOUND || contestName === NOT_FOUND;
-    const reading = claim(ballot, where, notFound);
-    if (notFound) continue;
-    const contest = findContest(audited, contestName, file, where);
-    if (reading.contests.has(contest.id))
-      throw new InputError(file, where, `ballot ${ballot} has a second entry for ${contest.title}`);
-    reading.contests.set(
-      contest.id,
-      choicesCell === NOT_ON_BALLOT
-        ? null
-        : { contest: contest.id, choices: parseChoices(contest, choicesCell, file, where) },
+  const refusals = new Refusals(file);
+  for await (const { where, cell } of csvColumns(file, ['ballotId', 'contest', 'choices']))
+    refusals.check(() => {
+      const ballot = cell('ballotId');
+      const contestName = cell('contest');
+      const choicesCell = cell('choices');
+      const notFound = choicesCell === NOT_FOUND || contestName === NOT_FOUND;
+      const reading = claim(ballot, where, notFound);
+      if (notFound) return;
+      const contest = findContest(audited, contestName, file, where);
+      if (reading.contests.has(contest.id))
+        throw new InputError(file, where, `ballot ${ballot} has a second entry for ${contest.title}`);
+      reading.contests.set(
+        contest.id,
+        choicesCell === NOT_ON_BALLOT
+          ? null
+          : contest.type === 'ranked'
+            ? { contest: contest.id, ...parseRanks(contest, choicesCell, file, where) }
+            : { contest: contest.id, choices: parseChoices(contest, choicesCell, file, where) },
+      );
+    });
+  refusals.throwIfAny();
+}
+
+/**
+ * A ranked contest's cell, rank by rank as the paper shows it: a candidate, OVERVOTE (more than one
+ * candidate at that rank) or SKIPPED (none); a candidate may be ranked again. The contest's rules then read
+ * it as they read the CVR. Ranks are logged only where the cell is not a plain ranking.
+ */
+export function parseRanks(
+  contest: RankedContest,
+  cell: string,
+  file: string,
+  where: string,
+): Pick<InterpretedContest, 'choices' | 'ranks' | 'overvotedRanks'> {
+  if (cell === '') return { choices: [] };
+  const tokens = cell.split(';').map((t) => t.trim());
+  if (tokens.length > contest.maxRankings)
+    throw new InputError(
+      file,
+      where,
+      `${tokens.length} ranks, more than the ${contest.maxRankings} ${contest.title} allows`,
     );
+  const choices: string[] = [];
+  const ranks: number[] = [];
+  const overvotedRanks: number[] = [];
+  for (const [i, token] of tokens.entries()) {
+    if (token === OVERVOTE) overvotedRanks.push(i + 1);
+    else if (token !== SKIPPED) {
+      choices.push(choiceNamed(contest, token, file, where).id);
+      ranks.push(i + 1);
+    }
   }
+  const plain = overvotedRanks.length === 0 && ranks.every((r, i) => r === i + 1);
+  return plain ? { choices } : { choices, ranks, ...(overvotedRanks.length ? { overvotedRanks } : {}) };
 }
 
 /**
@@ -163,44 +240,48 @@ async function readBallotReadings(file: string, audited: readonly Contest[], cla
 async function readBatchTallies(file: string, audited: readonly Contest[], claim: Claim): Promise<void> {
   const readings = new Map<string, Reading>();
   const seen = new Set<string>();
-  for await (const { where, cell } of csvColumns(file, ['batch', 'contest', 'choice', 'votes'])) {
-    const batch = cell('batch');
-    const notFound = cell('choice') === NOT_FOUND || cell('contest') === NOT_FOUND;
-    const reading = claim(batch, where, notFound);
-    readings.set(batch, reading);
-    if (notFound) continue;
-    const contest = findContest(audited, cell('contest'), file, where);
-    const [choice] = parseChoices(contest, cell('choice'), file, where);
-    if (!choice) throw new InputError(file, where, 'no choice named');
-    const votes = cell('votes');
-    if (!/^\d+$/.test(votes))
-      throw new InputError(file, where, `votes must be a whole number, not ${JSON.stringify(votes)}`);
-    let tallied = reading.contests.get(contest.id);
-    if (!tallied) {
-      tallied = {
-        contest: contest.id,
-        choices: [],
-        votes: Object.fromEntries(choicesOf(contest).map((c) => [c.id, 0])),
-      };
-      reading.contests.set(contest.id, tallied);
-    }
-    const line = [batch, contest.id, choice].join('\u0000');
-    if (seen.has(line))
-      throw new InputError(
-        file,
-        where,
-        `batch ${batch} has a second line for ${cell('choice')} in ${contest.title}`,
-      );
-    seen.add(line);
-    tallied.votes![choice] = Number(votes);
-  }
+  const refusals = new Refusals(file);
+  for await (const { where, cell } of csvColumns(file, ['batch', 'contest', 'choice', 'votes']))
+    refusals.check(() => {
+      const batch = cell('batch');
+      const notFound = cell('choice') === NOT_FOUND || cell('contest') === NOT_FOUND;
+      const reading = claim(batch, where, notFound);
+      readings.set(batch, reading);
+      if (notFound) return;
+      const contest = findContest(audited, cell('contest'), file, where);
+      const [choice] = parseChoices(contest, cell('choice'), file, where);
+      if (!choice) throw new InputError(file, where, 'no choice named');
+      const votes = cell('votes');
+      if (!/^\d+$/.test(votes))
+        throw new InputError(file, where, `votes must be a whole number, not ${JSON.stringify(votes)}`);
+      let tallied = reading.contests.get(contest.id);
+      if (!tallied) {
+        tallied = {
+          contest: contest.id,
+          choices: [],
+          votes: Object.fromEntries(choicesOf(contest).map((c) => [c.id, 0])),
+        };
+        reading.contests.set(contest.id, tallied);
+      }
+      const line = [batch, contest.id, choice].join('\u0000');
+      if (seen.has(line))
+        throw new InputError(
+          file,
+          where,
+          `batch ${batch} has a second line for ${cell('choice')} in ${contest.title}`,
+        );
+      seen.add(line);
+      tallied.votes![choice] = Number(votes);
+    });
   for (const [batch, reading] of readings) {
     if (reading.notFound) continue;
-    for (const c of audited) {
-      const tallied = reading.contests.get(c.id);
-      if (!tallied) throw new InputError(file, undefined, `batch ${batch} has no tally for ${c.title}`);
-    }
+    for (const c of audited)
+      refusals.check(() => {
+        if (!reading.contests.get(c.id))
+          throw new InputError(file, undefined, `batch ${batch} has no tally for ${c.title}`);
+      });
   }
+  refusals.throwIfAny();
 }
 
 /** The rows of a CSV whose header names `columns` (in any order, any case), each cell trimmed. */
@@ -227,21 +308,26 @@ function findContest(audited: readonly Contest[], name: string, file: string, wh
   return named.value;
 }
 
+function choiceNamed(contest: Contest, name: string, file: string, where: string) {
+  const choices = choicesOf(contest);
+  const choice = choices.find((c) => c.name === name || c.id === name);
+  if (!choice)
+    throw new InputError(
+      file,
+      where,
+      `${JSON.stringify(name)} is not a choice of ${contest.title}${didYouMean(
+        name,
+        choices.map((c) => c.name),
+      )}`,
+    );
+  return choice;
+}
+
 function parseChoices(contest: Contest, cell: string, file: string, where: string): string[] {
   if (cell === '') return [];
-  const choices = choicesOf(contest);
   const out: string[] = [];
   for (const name of cell.split(';').map((s) => s.trim())) {
-    const choice = choices.find((c) => c.name === name || c.id === name);
-    if (!choice)
-      throw new InputError(
-        file,
-        where,
-        `${JSON.stringify(name)} is not a choice of ${contest.title}${didYouMean(
-          name,
-          choices.map((c) => c.name),
-        )}`,
-      );
+    const choice = choiceNamed(contest, name, file, where);
     if (out.includes(choice.id)) throw new InputError(file, where, `${choice.name} is listed twice`);
     out.push(choice.id);
   }

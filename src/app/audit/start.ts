@@ -3,7 +3,7 @@
  * the seed are logged once — with the first round's sample, so the seed is fixed before anyone sees a
  * ballot drawn with it. A second start is refused.
  */
-import { auditPopulation, batchKey, reconcileManifest } from '../../core/audit/population.js';
+import { auditPopulation, batchKey, reconcileManifest, samplesCvrs } from '../../core/audit/population.js';
 import type {
   AuditManifestPart,
   AuditStart,
@@ -19,6 +19,7 @@ import { contestNamed } from '../../core/election/contest-named.js';
 import type { Election } from '../../core/election/schema.js';
 import { MAX_ENTRY_BYTES } from '../../core/entries.js';
 import { parseVerifierKey, type Signer } from '../../core/log/note.js';
+import { InputError } from '../../formats/errors.js';
 import { readBallotManifest } from '../../formats/manifest/ballot-manifest.js';
 import { nodeSha256 } from '../../platform/node-sha256.js';
 import type { Store } from '../../store/store.js';
@@ -97,8 +98,10 @@ export async function startAudit(store: Store, o: StartOptions): Promise<Started
     manifestSha256 = await fileSha256(o.manifest);
     differences = reconcileManifest(manifest, cvrBatches);
     if (differences.length > 0 && o.type !== 'polling')
-      throw new Error(
-        `${o.manifest}: the manifest does not reconcile with the CVRs, so a ${o.type} audit cannot rely on it:\n  ${differences.slice(0, 20).join('\n  ')}${differences.length > 20 ? `\n  … and ${differences.length - 20} more` : ''}`,
+      throw new InputError(
+        o.manifest,
+        undefined,
+        `the manifest does not reconcile with the CVRs, so a ${o.type} audit cannot rely on it:\n  ${differences.slice(0, 20).join('\n  ')}${differences.length > 20 ? `\n  … and ${differences.length - 20} more` : ''}`,
       );
   }
   if (o.type === 'batch') {
@@ -119,7 +122,8 @@ export async function startAudit(store: Store, o: StartOptions): Promise<Started
   };
   const firstRound = firstRoundDraws(start, manifest);
   const log = { start, manifest, rounds: [], interpretations: new Map(), results: [] };
-  const draws = await drawAudit(log, await readCvrKeys(store), firstRound);
+  const keys = samplesCvrs(o.type, manifest) ? await readCvrKeys(store) : [];
+  const draws = await drawAudit(log, keys, firstRound);
   const records: AuditAppend = [
     start,
     ...parts,

@@ -9,6 +9,7 @@ import {
   manifestBatchNames,
   manifestLocator,
   qualifiesIds,
+  samplesCvrs,
 } from '../../core/audit/population.js';
 import type { AuditRecord } from '../../core/audit/records.js';
 import { type AuditLog, drawsBefore, newBallots, readAuditLog } from '../../core/audit/replay.js';
@@ -24,7 +25,7 @@ import { drawFromManifest } from '../sample-manifest.js';
 export interface StoredAudit {
   readonly log: AuditLog;
   readonly records: AuditRecord[];
-  /** Every CVR's key in log order (the population of a CVR sample). */
+  /** Every CVR's key in log order (the population of a CVR sample; empty when the audit samples batches or a manifest). */
   readonly cvrKeys: { seq: number; jurisdiction: string; id: string }[];
 }
 
@@ -38,7 +39,10 @@ export async function loadAudit(store: Store, options: ReadOptions = {}): Promis
   const read = readAuditLog(records);
   if (!read.ok) throw new Error(`the logged audit is out of order: ${read.error}`);
   if (!read.value) return undefined;
-  return { log: read.value, records, cvrKeys: await readCvrKeys(store, options) };
+  const { start, manifest } = read.value;
+  // A million keys take seconds to read: only an audit that samples the CVRs needs them.
+  const cvrKeys = samplesCvrs(start.type, manifest) ? await readCvrKeys(store, options) : [];
+  return { log: read.value, records, cvrKeys };
 }
 
 /** Every CVR's key in log order: the population of a sample of the CVRs. */

@@ -59,17 +59,17 @@ export function manifestLocator(
 export const manifestTotal = (manifest: readonly ManifestBatchRecord[]) =>
   manifest.reduce((n, b) => n + b.ballots, 0);
 
+/** Whether an audit samples the CVRs themselves (not a batch audit's batches or a polled manifest's ballots). */
+export const samplesCvrs = (type: AuditType, manifest: readonly ManifestBatchRecord[]): boolean =>
+  type === 'comparison' || (type === 'polling' && manifest.length === 0);
+
 /** How many units an audit samples from: a batch audit's batches, a polled manifest's ballots, or the CVRs. */
 export const auditPopulation = (
   type: AuditType,
   manifest: readonly ManifestBatchRecord[],
   cvrs: number,
 ): number =>
-  type === 'batch'
-    ? manifest.length
-    : type === 'polling' && manifest.length > 0
-      ? manifestTotal(manifest)
-      : cvrs;
+  samplesCvrs(type, manifest) ? cvrs : type === 'batch' ? manifest.length : manifestTotal(manifest);
 
 /** Differences between a manifest's batch counts and the CVRs' (by tabulator and batch); empty when they reconcile. */
 export function reconcileManifest(

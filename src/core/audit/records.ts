@@ -100,6 +100,10 @@ export const InterpretedContestSchema = z
     contest: Text,
     /** The votes on one paper ballot (a ranked contest's in rank order). */
     choices: z.array(Text),
+    /** A ranked contest read rank by rank: each choice's rank, where a rank was skipped or overvoted. */
+    ranks: z.array(z.number().int().min(1)).optional(),
+    /** A ranked contest: the ranks where the paper shows more than one candidate. */
+    overvotedRanks: z.array(z.number().int().min(1)).optional(),
     /** Batch audits: the batch's hand tally per choice id (`choices` then empty). */
     votes: z.record(Text, Count).optional(),
   })

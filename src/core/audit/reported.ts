@@ -65,11 +65,25 @@ export function rankingOf(
 export const readingOf = (contest: Contest, cc: Pick<CvrContest, 'marks' | 'overvotedRanks'> | undefined) =>
   contest.type === 'ranked' ? rankingOf(contest, cc) : votesOn(contest, cc);
 
-/** The reading of a paper ballot as the audit board recorded it (choices in rank order), or of a contest not on it. */
-export const paperReadingOf = (contest: Contest, read: { choices: readonly string[] } | undefined) =>
+/**
+ * The reading of a paper ballot as the audit board recorded it, or of a contest not on it: a ranked
+ * contest's choices by rank (in rank order when no ranks are given), with the ranks it overvoted, read by
+ * the contest's rules exactly as its CVR is.
+ */
+export const paperReadingOf = (
+  contest: Contest,
+  read:
+    | { choices: readonly string[]; ranks?: readonly number[]; overvotedRanks?: readonly number[] }
+    | undefined,
+) =>
   readingOf(
     contest,
-    read ? { marks: read.choices.map((choice, i) => ({ choice, rank: i + 1 })) } : undefined,
+    read
+      ? {
+          marks: read.choices.map((choice, i) => ({ choice, rank: read.ranks?.[i] ?? i + 1 })),
+          ...(read.overvotedRanks ? { overvotedRanks: [...read.overvotedRanks] } : {}),
+        }
+      : undefined,
   );
 
 /** Whether two readings of a contest agree (order matters in a ranking only). */

@@ -174,6 +174,10 @@ export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[
         !def ||
         c.choices.some((ch) => !choices.has(ch)) ||
         tallied.some((ch) => !choices.has(ch)) ||
+        ((c.ranks !== undefined || c.overvotedRanks !== undefined) &&
+          (def.type !== 'ranked' ||
+            (c.ranks ?? []).length !== c.choices.length ||
+            [...(c.ranks ?? []), ...(c.overvotedRanks ?? [])].some((r) => r > def.maxRankings))) ||
         (start.type === 'batch') !== (c.votes !== undefined)
       )
         failures.push(`audit: ballot ${i.ballot} records votes outside the audited contests' choices`);
