@@ -25,7 +25,8 @@ export async function readingsOfCvrs(store: Store, out: string, limit: number) {
   for (const b of awaited) {
     let cvr: Cvr | undefined = b.cvr;
     if (!cvr) {
-      const [found] = await store.findCvr(`${b.batch}-${b.position}`);
+      // By jurisdiction and id, the store's index (the id alone would scan the log for each ballot).
+      const [found] = await store.findCvr(`${b.batch}-${b.position}`, election.jurisdictions[0]!.id);
       const decoded = found ? decodeEntry(found.body) : undefined;
       if (decoded?.ok && decoded.value.kind === 'cvr') cvr = decoded.value.cvr;
     }
