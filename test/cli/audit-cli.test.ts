@@ -1,6 +1,7 @@
 /** The audit workflow as an office runs it: start, sample, record, status, report — and verify recomputes it. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { choicesOf, type Election } from '../../src/core/election/schema.js';
 import { Store } from '../../src/store/store.js';
@@ -17,6 +18,21 @@ interface Sample {
 interface Status {
   round: number;
   contests: { name: string; status: string; risk: number; sampleSize: number }[];
+}
+
+/** A PDF's content streams, inflated, as text (pdf-lib writes them Flate-compressed). */
+function pdfContent(file: string): string {
+  const bytes = readFileSync(file).toString('latin1');
+  return [...bytes.matchAll(/stream\r?\n([\s\S]*?)endstream/g)]
+    .map((m) => {
+      const raw = Buffer.from(m[1]!, 'latin1');
+      try {
+        return inflateSync(raw).toString('latin1');
+      } catch {
+        return raw.toString('latin1');
+      }
+    })
+    .join('\n');
 }
 
 async function board(
@@ -82,12 +98,12 @@ describe('audit (ballot comparison)', () => {
       expect(b.batch).toBeTruthy();
       expect(b.position).toBeGreaterThan(0);
     }
-    // Sorted for retrieval: tabulator, batch, position.
-    const keys = sample.ballots.map((b) => [b.tabulator, b.batch, b.position] as const);
-    const sorted = [...keys].sort(
-      (x, y) => x[0].localeCompare(y[0]) || x[1].localeCompare(y[1]) || x[2] - y[2],
-    );
+    // Sorted for retrieval: tabulator, batch, position — batches as a person files them (1-3 before 1-13).
+    const number = (batch: string) => Number(batch.split('-')[1]);
+    const keys = sample.ballots.map((b) => [Number(b.tabulator), number(b.batch), b.position] as const);
+    const sorted = [...keys].sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2] - y[2]);
     expect(keys).toEqual(sorted);
+    expect(new Set(keys.map((k) => k[1])).size).toBeGreaterThan(5);
     expect(okJson(['audit', 'sample', '--db', c.db])).toEqual(sample);
   });
 
@@ -232,6 +248,12 @@ describe('audit (ballot comparison)', () => {
     ok(['audit', 'sample', '--db', c.db, '--retrieval', pdf]);
     ok(['audit', 'sample', '--db', c.db, '--retrieval', csv]);
     expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    // Each "Found" box is a path drawn as an outline to tick (stroked: S), not filled black (f or B).
+    const paths = pdfContent(pdf)
+      .split(/\nQ\n/)
+      .filter((block) => / m\n/.test(block));
+    expect(paths.length).toBeGreaterThan(0);
+    expect(new Set(paths.map((block) => block.trim().split('\n').at(-1)))).toEqual(new Set(['S']));
     expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe(
       'Container,Tabulator,Batch,Position,Ballot ID,CVR ID,Imprinted ID,Times drawn',
     );

@@ -4,7 +4,7 @@
  * settings, rounds with risks, sampled ballots with their discrepancies).
  */
 import { writeFile } from 'node:fs/promises';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { PDFDocument, rgb, StandardFonts } from 'pdf-lib';
 import { batchUnits } from '../../core/audit/batches.js';
 import { type AuditLog, awaiting, drawsBefore } from '../../core/audit/replay.js';
 import { paperReadingOf, readingOf, sameReading } from '../../core/audit/reported.js';
@@ -141,7 +141,15 @@ async function retrievalPdf(round: number, ballots: readonly SampledBallot[]): P
       page.drawText(clip(String(cell), widths[i]!), { x, y, size, font });
       x += widths[i]!;
     }
-    page.drawRectangle({ x: x + 4, y: y - 1, width: 8, height: 8, borderWidth: 0.5 });
+    // An empty box to tick: pdf-lib fills a rectangle black unless it is given a border colour alone.
+    page.drawRectangle({
+      x: x + 4,
+      y: y - 1,
+      width: 8,
+      height: 8,
+      borderWidth: 0.5,
+      borderColor: rgb(0, 0, 0),
+    });
     y -= 13;
   }
   return doc.save();

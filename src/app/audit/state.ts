@@ -14,7 +14,7 @@ import {
 import type { AuditRecord } from '../../core/audit/records.js';
 import { type AuditLog, drawsBefore, newBallots, readAuditLog } from '../../core/audit/replay.js';
 import { type AuditEvidence, drawLogged } from '../../core/audit/verify-audit.js';
-import { compareText } from '../../core/compare.js';
+import { compareNatural, compareText } from '../../core/compare.js';
 import type { Cvr } from '../../core/cvr/model.js';
 import { decodeEntry } from '../../core/entries.js';
 import { AUDIT_TICKET_DIGITS, type Draw } from '../../core/rla/sampler.js';
@@ -170,12 +170,12 @@ export async function locateBallots(
   return out;
 }
 
-/** Retrieval order: container, tabulator, batch, position. */
+/** Retrieval order: container, tabulator, batch (each as a person sorts them: 1-3 before 1-13), position. */
 export function retrievalOrder(a: SampledBallot, b: SampledBallot): number {
   return (
-    compareText(a.container ?? '', b.container ?? '') ||
-    compareText(a.tabulator ?? '', b.tabulator ?? '') ||
-    compareText(a.batch ?? '', b.batch ?? '') ||
+    compareNatural(a.container ?? '', b.container ?? '') ||
+    compareNatural(a.tabulator ?? '', b.tabulator ?? '') ||
+    compareNatural(a.batch ?? '', b.batch ?? '') ||
     (a.position ?? 0) - (b.position ?? 0) ||
     compareText(a.ballotId, b.ballotId)
   );
