@@ -2,8 +2,29 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { drawSample } from '../../src/core/rla/sampler.js';
 import { okJson as json, tp as run } from '../support/cli.js';
 import { tempDir } from '../support/stores.js';
+import { HUMAN_SORT_ORDER, ROUND_1_J1 } from './arlo-retrieval-lists.js';
+
+type Drawn = { id: string; ticket: string; draw: number };
+
+/** An Arlo retrieval list's rows as `ticket batch position`, one per ticket, sorted. */
+const retrievalTickets = (csv: string): string[] =>
+  csv
+    .trim()
+    .split('\n')
+    .flatMap((line) => {
+      const [, batch, position, tickets] = line.match(/^(.*?),(\d+),"?([0-9.,]+?)"?,N,/)!;
+      return tickets!.split(',').map((t) => `${t} ${batch} ${position}`);
+    })
+    .sort();
+
+/** A draw named `((jurisdiction, tabulator, 'batch'), position)` as `ticket batch position`, for jurisdiction J. */
+const asRetrieval = (d: Drawn, jurisdiction: string): string | undefined => {
+  const m = d.id.match(/^\(\('([^']*)', None, '([^']*)'\), (\d+)\)$/);
+  return m && m[1] === jurisdiction ? `${d.ticket} ${m[2]} ${m[3]}` : undefined;
+};
 
 describe('tallyproof rla', () => {
   it('bravo: {"asn", "pValue"}', () => {
@@ -161,6 +182,106 @@ describe('tallyproof rla', () => {
     expect(fromManifest.every((d) => /^0\.9*[0-8]\d{17}$/.test(d.ticket))).toBe(true);
     expect(fromManifest.every((d) => /^\('pct [12]', [1-4]\)$/.test(d.id))).toBe(true);
     expect(fromManifest.some((d) => d.draw > 1)).toBe(true);
+  });
+
+  it("draw --manifest NAME=CSV: a running Arlo's sample, ticket for ticket (its API tests' retrieval lists)", () => {
+    const dir = tempDir();
+    const write = (name: string, rows: string) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, `Batch Name,Number of Ballots\n${rows}\n`);
+      return file;
+    };
+    const draw = (...manifests: string[]) =>
+      json([
+        'rla',
+        'draw',
+        '--seed',
+        '1234567890',
+        ...manifests.flatMap((m) => ['--manifest', m]),
+        '--count',
+        '119',
+        '--with-replacement',
+        '--digits',
+        '18',
+      ]) as Drawn[];
+    // One jurisdiction: every one of the 119 draws.
+    const batches = ['Batch 1', 'Batch 1 - 1', 'Batch 1 - 2', 'Batch 1 - 10', 'Batch 2', 'Batch 10'];
+    const alone = draw(`J1=${write('j1-human.csv', batches.map((b) => `${b},10`).join('\n'))}`);
+    expect(alone[0]!.id).toBe("(('J1', None, 'Batch 10'), 2)");
+    expect(alone.map((d) => asRetrieval(d, 'J1')).sort()).toEqual(retrievalTickets(HUMAN_SORT_ORDER));
+    // Two jurisdictions' manifests are one population: J1's share of the draws is J1's retrieval list.
+    const j1 = write('j1.csv', '1,23\n2,101\n3,122\n4,400');
+    const j2 = write('j2.csv', '1,20\n2,10\n3,220\n4,40');
+    const both = draw(`J1=${j1}`, `J2=${j2}`);
+    const mine = both.map((d) => asRetrieval(d, 'J1')).filter((r) => r !== undefined);
+    expect(mine.sort()).toEqual(retrievalTickets(ROUND_1_J1));
+    expect(both.some((d) => d.id.startsWith("(('J2', None, "))).toBe(true);
+    // A bare manifest keeps the short names of Arlo's unit tests.
+    expect(draw(j1).every((d) => /^\('\d', \d+\)$/.test(d.id))).toBe(true);
+  });
+
+  it('draw --manifest NAME=CSV: the tabulator column, quotes and None spelled as Python spells the tuple', () => {
+    const dir = tempDir();
+    const withTabulator = path.join(dir, 'a.csv');
+    writeFileSync(
+      withTabulator,
+      'Tabulator,Batch Name,Number of Ballots\nT-2,O\'Brien,3\nT 1,"say ""hi""",2\n',
+    );
+    const without = path.join(dir, 'b.csv');
+    writeFileSync(without, 'Batch Name,Number of Ballots\nPct\u00a01,2\n');
+    const drawn = json([
+      'rla',
+      'draw',
+      '--seed',
+      '42',
+      '--manifest',
+      `St. Mary's=${withTabulator}`,
+      '--manifest',
+      `J1=${without}`,
+      '--count',
+      '7',
+    ]) as Drawn[];
+    // Python's repr of each (checked with CPython 3.11: repr(((name, tabulator, batch), position))).
+    const ids = [
+      `(("St. Mary's", 'T-2', "O'Brien"), 1)`,
+      `(("St. Mary's", 'T-2', "O'Brien"), 2)`,
+      `(("St. Mary's", 'T-2', "O'Brien"), 3)`,
+      `(("St. Mary's", 'T 1', 'say "hi"'), 1)`,
+      `(("St. Mary's", 'T 1', 'say "hi"'), 2)`,
+      "(('J1', None, 'Pct\\xa01'), 1)",
+      "(('J1', None, 'Pct\\xa01'), 2)",
+    ];
+    expect(drawn.map((d) => d.id).sort()).toEqual([...ids].sort());
+    // The draws are the consistent sampler's over those names.
+    expect(drawn).toEqual(drawSample('42', ids, { count: 7 }));
+    const mixed = run([
+      'rla',
+      'draw',
+      '--seed',
+      '1',
+      '--manifest',
+      without,
+      '--manifest',
+      `J1=${without}`,
+      '--count',
+      '1',
+    ]);
+    expect(mixed.status).toBe(1);
+    expect(mixed.stderr).toMatch(/name every jurisdiction/);
+    const twice = run([
+      'rla',
+      'draw',
+      '--seed',
+      '1',
+      '--manifest',
+      `J1=${without}`,
+      '--manifest',
+      `J1=${without}`,
+      '--count',
+      '1',
+    ]);
+    expect(twice.status).toBe(1);
+    expect(twice.stderr).toMatch(/jurisdiction "J1" appears twice/);
   });
 
   it('refuses bad input with the reason', () => {

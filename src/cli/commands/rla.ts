@@ -1,7 +1,8 @@
 /** rla: the risk-limiting audit calculator (BRAVO, super-simple, ALPHA) and the consistent sampler. */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { drawFromManifest } from '../../app/sample-manifest.js';
+import { drawFromManifest, type SampledBatch } from '../../app/sample-manifest.js';
 import { type AlphaOptions, alphaMartingale, alphaSampleSize } from '../../core/rla/alpha.js';
 import {
   bravoAsn,
@@ -41,6 +42,40 @@ function counts(flag: string, text: string): Record<string, number> {
     const name = part.slice(0, at).trim();
     if (name in out) throw new CliFailure(`${flag}: ${JSON.stringify(name)} appears twice`);
     out[name] = count(`${flag} ${name}`)(part.slice(at + 1));
+  }
+  return out;
+}
+
+/**
+ * `--manifest` values: one bare CSV, or one `NAME=CSV` per jurisdiction (NAME is everything before the
+ * first `=`; a value that is itself an existing file while what follows its `=` is not stays bare).
+ */
+async function manifestBatches(values: readonly string[]): Promise<SampledBatch[]> {
+  const parsed = values.map((v) => {
+    const at = v.indexOf('=');
+    const file = v.slice(at + 1);
+    return at > 0 && (existsSync(file) || !existsSync(v))
+      ? { jurisdiction: v.slice(0, at).trim(), file }
+      : { file: v };
+  });
+  const named = parsed.filter((m) => m.jurisdiction !== undefined);
+  if (named.length > 0 && named.length < parsed.length)
+    throw new CliFailure('give one bare --manifest CSV, or name every jurisdiction: --manifest NAME=CSV');
+  if (named.length === 0 && parsed.length > 1)
+    throw new CliFailure(
+      'several manifests need their jurisdictions named (--manifest NAME=CSV), as a running Arlo names ballots',
+    );
+  const seen = new Set<string>();
+  const out: SampledBatch[] = [];
+  for (const m of parsed) {
+    if (m.jurisdiction !== undefined) {
+      if (m.jurisdiction === '') throw new CliFailure(`--manifest ${m.file}: the jurisdiction has no name`);
+      if (seen.has(m.jurisdiction))
+        throw new CliFailure(`--manifest: jurisdiction ${JSON.stringify(m.jurisdiction)} appears twice`);
+      seen.add(m.jurisdiction);
+    }
+    for (const b of await readBallotManifest(m.file))
+      out.push(m.jurisdiction === undefined ? b : { ...b, jurisdiction: m.jurisdiction });
   }
   return out;
 }
@@ -241,7 +276,9 @@ export function registerRlaCommands(program: Command): void {
     .option('--ids-file <file>', 'ballot ids, one per line')
     .option(
       '--manifest <csv>',
-      "an Arlo ballot manifest (Batch Name, Number of Ballots); ballots named ('batch', position)",
+      "an Arlo ballot manifest (Batch Name, Number of Ballots[, Tabulator]); ballots named ('batch', position). " +
+        "Repeat as NAME=CSV, once per jurisdiction, for a running Arlo's names: ((NAME, tabulator or None, 'batch'), position)",
+      (v: string, previous: string[] = []) => [...previous, v],
     )
     .requiredOption('--count <n>', 'how many to draw', count('--count'))
     .option('--with-replacement', 'draw with replacement (an id can come up again)')
@@ -255,7 +292,7 @@ export function registerRlaCommands(program: Command): void {
       async (o: {
         seed: string;
         idsFile?: string;
-        manifest?: string;
+        manifest?: string[];
         count: number;
         withReplacement?: boolean;
         digits?: number;
@@ -269,7 +306,11 @@ export function registerRlaCommands(program: Command): void {
           ...(o.digits !== undefined ? { digits: o.digits } : {}),
         };
         let draws: Draw[];
-        if (o.manifest) draws = await drawFromManifest(o.seed, await readBallotManifest(o.manifest), options);
+        if (o.manifest)
+          draws = await drawFromManifest(o.seed, await manifestBatches(o.manifest), {
+            ...options,
+            spelling: 'python',
+          });
         else {
           const ids = (await readFile(o.idsFile!, 'utf8'))
             .split(/\r?\n/)
