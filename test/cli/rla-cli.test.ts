@@ -118,6 +118,39 @@ describe('tallyproof rla', () => {
     expect(r.pValue).toBe(0);
   });
 
+  it("alpha: a fixed alternative the draws make impossible gives SHANGRLA's P-value and its warning (it was null)", () => {
+    const args = ['rla', 'alpha', '--values', '0,0.5,0,1,1', '--t', '0.5', '--u', '1', '--eta', '0.9'];
+    const r = json([...args, '--estimator', 'fixed', '--N', '10']) as {
+      pValue: number;
+      pValues: number[];
+      warnings: string[];
+    };
+    expect(r.pValue).toBe(1);
+    expect(r.pValues[2]).toBe(-38.88888888888891);
+    expect(r.warnings).toEqual(['Implied population mean is greater than u=1 in 3 of 5 terms']);
+    const text = run([...args, '--estimator', 'fixed', '--N', '10']);
+    expect(text.status).toBe(0);
+    expect(text.stderr).toMatch(/^warning: Implied population mean is greater than u=1 in 3 of 5 terms$/m);
+    expect(text.stdout).toMatch(/^P-value: 1 /);
+    // shrink-trunc at η above its cap: SHANGRLA's figure (NonnegMean.alpha_mart, shrink_trunc).
+    const capped = json([
+      'rla',
+      'alpha',
+      '--values',
+      [...Array(6).fill(1 / 1.9), 0.5 / 1.9].join(','),
+      '--t',
+      '0.5',
+      '--u',
+      String(2 / 1.9),
+      '--eta',
+      '1.04',
+      '--estimator',
+      'shrink-trunc',
+    ]) as { pValue: number; warnings?: string[] };
+    expect(capped.pValue).toBe(0.7470206154197165);
+    expect(capped.warnings).toBeUndefined();
+  });
+
   it('alpha --assume: the draws needed were every value the one assumed (8 for 1s, 14 for 0.75s)', () => {
     const size = (x: string) =>
       (

@@ -14,7 +14,7 @@ import { DEFAULT_GAMMA, superSimplePValue, superSimpleSampleSize } from '../../c
 import { type Draw, drawSample } from '../../core/rla/sampler.js';
 import { readBallotManifest } from '../../formats/manifest/ballot-manifest.js';
 import { nodeSha256 } from '../../platform/node-sha256.js';
-import { CliFailure, printJson, say } from '../output.js';
+import { CliFailure, inform, printJson, say } from '../output.js';
 
 const number =
   (flag: string, min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY) =>
@@ -253,17 +253,22 @@ export function registerRlaCommands(program: Command): void {
         const assumed = o.assume;
         const sampleSize =
           assumed === undefined ? undefined : alphaSampleSize(o.riskLimit ?? 0.05, options, () => assumed);
+        const { warnings, ...martingale } = alphaMartingale(values, options);
         const r = {
-          ...alphaMartingale(values, options),
+          ...martingale,
+          // SHANGRLA's warnings (an impossible fixed alternative, a c too large), only when there are some.
+          ...(warnings.length > 0 ? { warnings } : {}),
           ...(sampleSize !== undefined
             ? { sampleSize: Number.isFinite(sampleSize) ? sampleSize : null }
             : {}),
         };
         if (o.json) printJson(r);
-        else
+        else {
+          for (const w of warnings) inform(`warning: ${w}`);
           say(
             `P-value: ${r.pValue} (running: ${r.pValues.join(', ')}).${sampleSize !== undefined ? ` Sample size were every value ${assumed}: ${Number.isFinite(sampleSize) ? sampleSize : 'no sample suffices'}.` : ''}`,
           );
+        }
       },
     );
 
