@@ -93,6 +93,17 @@ describe('tallyproof rla', () => {
     expect(r.pValue).toBeGreaterThan(0.1);
   });
 
+  it('supersimple --arlo-compatible: understatements count 0, as Arlo (supersimple.compute_risk)', () => {
+    const args = ['rla', 'supersimple', '--risk-limit', '0.1', '--diluted-margin', '0.2', '--o1', '1'];
+    const measured = [...args, '--u1', '1', '--u2', '1', '--sample-size', '73'];
+    const published = json(measured) as { pValue: number; sampleSize: number };
+    const arlo = json([...measured, '--arlo-compatible']) as { pValue: number; sampleSize: number };
+    // Arlo's figure for 73 ballots with one each of o1, u1, u2 at diluted margin 0.2 (600/400 of 1000).
+    expect(arlo.pValue / 0.0011935019430473225).toBeCloseTo(1, 12);
+    expect(published.pValue).toBeLessThan(arlo.pValue);
+    expect(arlo).toEqual(json([...args, '--sample-size', '73']));
+  });
+
   it('alpha: {"pValues", "pValue"} as published', () => {
     const r = json([
       'rla',

@@ -174,6 +174,10 @@ export function registerRlaCommands(program: Command): void {
     .option('--u1 <n>', 'one-vote understatements', count('--u1'))
     .option('--u2 <n>', 'two-vote understatements', count('--u2'))
     .option('--sample-size <n>', 'ballots sampled so far (for the P-value)', count('--sample-size'))
+    .option(
+      '--arlo-compatible',
+      "as Arlo computes it: understatements count as no discrepancy (Arlo's supersimple.py ignores them)",
+    )
     .option('--json', 'machine-readable output')
     .action(
       (o: {
@@ -185,9 +189,16 @@ export function registerRlaCommands(program: Command): void {
         u1?: number;
         u2?: number;
         sampleSize?: number;
+        arloCompatible?: boolean;
         json?: boolean;
       }) => {
-        const d = { o1: o.o1 ?? 0, o2: o.o2 ?? 0, u1: o.u1 ?? 0, u2: o.u2 ?? 0 };
+        const credited = !o.arloCompatible;
+        const d = {
+          o1: o.o1 ?? 0,
+          o2: o.o2 ?? 0,
+          u1: credited ? (o.u1 ?? 0) : 0,
+          u2: credited ? (o.u2 ?? 0) : 0,
+        };
         const gamma = o.gamma ?? DEFAULT_GAMMA;
         const sampleSize = superSimpleSampleSize(o.riskLimit, o.dilutedMargin, gamma, d);
         const pValue =
