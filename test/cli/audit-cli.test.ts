@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { requireAudit } from '../../src/app/audit/state.js';
 import { choicesOf, type Election } from '../../src/core/election/schema.js';
 import { Store } from '../../src/store/store.js';
 import { paperDifferences, readBallots, tallyBatches, writeCsv } from '../support/audit-board.js';
@@ -459,5 +460,29 @@ describe('batch comparison audit (MACRO)', () => {
     expect(gov.status).not.toBe('confirmed');
     expect(gov.risk).toBeGreaterThan(0.05);
     expect(ok(['verify', '--db', d.db, '--vkey', `${d.key}.pub`])).toMatch(/OK|verified/i);
+  });
+});
+
+describe('audit start --arlo-compatible', () => {
+  it('logs the choice with the start, and verify replays the audit with it', async () => {
+    const c = county(400, 'audit-arlo');
+    okJson([...startArgs(c, 'comparison'), '--arlo-compatible']);
+    const store = await Store.open({ sqlitePath: c.db });
+    try {
+      const audit = await requireAudit(store);
+      expect(audit.log.start.arloCompatible).toBe(true);
+    } finally {
+      await store.close();
+    }
+    ok(['verify', '--db', c.db, '--vkey', `${c.key}.pub`]);
+    // Without the flag nothing is logged: the published formulas, as every audit logged before it.
+    const plain = county(400, 'audit-plain');
+    okJson(startArgs(plain, 'comparison'));
+    const other = await Store.open({ sqlitePath: plain.db });
+    try {
+      expect('arloCompatible' in (await requireAudit(other)).log.start).toBe(false);
+    } finally {
+      await other.close();
+    }
   });
 });

@@ -2,8 +2,29 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { drawSample } from '../../src/core/rla/sampler.js';
 import { okJson as json, tp as run } from '../support/cli.js';
 import { tempDir } from '../support/stores.js';
+import { HUMAN_SORT_ORDER, ROUND_1_J1 } from './arlo-retrieval-lists.js';
+
+type Drawn = { id: string; ticket: string; draw: number };
+
+/** An Arlo retrieval list's rows as `ticket batch position`, one per ticket, sorted. */
+const retrievalTickets = (csv: string): string[] =>
+  csv
+    .trim()
+    .split('\n')
+    .flatMap((line) => {
+      const [, batch, position, tickets] = line.match(/^(.*?),(\d+),"?([0-9.,]+?)"?,N,/)!;
+      return tickets!.split(',').map((t) => `${t} ${batch} ${position}`);
+    })
+    .sort();
+
+/** A draw named `((jurisdiction, tabulator, 'batch'), position)` as `ticket batch position`, for jurisdiction J. */
+const asRetrieval = (d: Drawn, jurisdiction: string): string | undefined => {
+  const m = d.id.match(/^\(\('([^']*)', None, '([^']*)'\), (\d+)\)$/);
+  return m && m[1] === jurisdiction ? `${d.ticket} ${m[2]} ${m[3]}` : undefined;
+};
 
 describe('tallyproof rla', () => {
   it('bravo: {"asn", "pValue"}', () => {
@@ -72,6 +93,17 @@ describe('tallyproof rla', () => {
     expect(r.pValue).toBeGreaterThan(0.1);
   });
 
+  it('supersimple --arlo-compatible: understatements count 0, as Arlo (supersimple.compute_risk)', () => {
+    const args = ['rla', 'supersimple', '--risk-limit', '0.1', '--diluted-margin', '0.2', '--o1', '1'];
+    const measured = [...args, '--u1', '1', '--u2', '1', '--sample-size', '73'];
+    const published = json(measured) as { pValue: number; sampleSize: number };
+    const arlo = json([...measured, '--arlo-compatible']) as { pValue: number; sampleSize: number };
+    // Arlo's figure for 73 ballots with one each of o1, u1, u2 at diluted margin 0.2 (600/400 of 1000).
+    expect(arlo.pValue / 0.0011935019430473225).toBeCloseTo(1, 12);
+    expect(published.pValue).toBeLessThan(arlo.pValue);
+    expect(arlo).toEqual(json([...args, '--sample-size', '73']));
+  });
+
   it('alpha: {"pValues", "pValue"} as published', () => {
     const r = json([
       'rla',
@@ -95,6 +127,39 @@ describe('tallyproof rla', () => {
     const want = [0.5714285714285714, 1, 0.6146458583433375, 0.18912180256718078, 1, 1, 0];
     r.pValues.forEach((p, i) => expect(p).toBeCloseTo(want[i]!, 12));
     expect(r.pValue).toBe(0);
+  });
+
+  it("alpha: a fixed alternative the draws make impossible gives SHANGRLA's P-value and its warning (it was null)", () => {
+    const args = ['rla', 'alpha', '--values', '0,0.5,0,1,1', '--t', '0.5', '--u', '1', '--eta', '0.9'];
+    const r = json([...args, '--estimator', 'fixed', '--N', '10']) as {
+      pValue: number;
+      pValues: number[];
+      warnings: string[];
+    };
+    expect(r.pValue).toBe(1);
+    expect(r.pValues[2]).toBe(-38.88888888888891);
+    expect(r.warnings).toEqual(['Implied population mean is greater than u=1 in 3 of 5 terms']);
+    const text = run([...args, '--estimator', 'fixed', '--N', '10']);
+    expect(text.status).toBe(0);
+    expect(text.stderr).toMatch(/^warning: Implied population mean is greater than u=1 in 3 of 5 terms$/m);
+    expect(text.stdout).toMatch(/^P-value: 1 /);
+    // shrink-trunc at η above its cap: SHANGRLA's figure (NonnegMean.alpha_mart, shrink_trunc).
+    const capped = json([
+      'rla',
+      'alpha',
+      '--values',
+      [...Array(6).fill(1 / 1.9), 0.5 / 1.9].join(','),
+      '--t',
+      '0.5',
+      '--u',
+      String(2 / 1.9),
+      '--eta',
+      '1.04',
+      '--estimator',
+      'shrink-trunc',
+    ]) as { pValue: number; warnings?: string[] };
+    expect(capped.pValue).toBe(0.7470206154197165);
+    expect(capped.warnings).toBeUndefined();
   });
 
   it('alpha --assume: the draws needed were every value the one assumed (8 for 1s, 14 for 0.75s)', () => {
@@ -161,6 +226,106 @@ describe('tallyproof rla', () => {
     expect(fromManifest.every((d) => /^0\.9*[0-8]\d{17}$/.test(d.ticket))).toBe(true);
     expect(fromManifest.every((d) => /^\('pct [12]', [1-4]\)$/.test(d.id))).toBe(true);
     expect(fromManifest.some((d) => d.draw > 1)).toBe(true);
+  });
+
+  it("draw --manifest NAME=CSV: a running Arlo's sample, ticket for ticket (its API tests' retrieval lists)", () => {
+    const dir = tempDir();
+    const write = (name: string, rows: string) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, `Batch Name,Number of Ballots\n${rows}\n`);
+      return file;
+    };
+    const draw = (...manifests: string[]) =>
+      json([
+        'rla',
+        'draw',
+        '--seed',
+        '1234567890',
+        ...manifests.flatMap((m) => ['--manifest', m]),
+        '--count',
+        '119',
+        '--with-replacement',
+        '--digits',
+        '18',
+      ]) as Drawn[];
+    // One jurisdiction: every one of the 119 draws.
+    const batches = ['Batch 1', 'Batch 1 - 1', 'Batch 1 - 2', 'Batch 1 - 10', 'Batch 2', 'Batch 10'];
+    const alone = draw(`J1=${write('j1-human.csv', batches.map((b) => `${b},10`).join('\n'))}`);
+    expect(alone[0]!.id).toBe("(('J1', None, 'Batch 10'), 2)");
+    expect(alone.map((d) => asRetrieval(d, 'J1')).sort()).toEqual(retrievalTickets(HUMAN_SORT_ORDER));
+    // Two jurisdictions' manifests are one population: J1's share of the draws is J1's retrieval list.
+    const j1 = write('j1.csv', '1,23\n2,101\n3,122\n4,400');
+    const j2 = write('j2.csv', '1,20\n2,10\n3,220\n4,40');
+    const both = draw(`J1=${j1}`, `J2=${j2}`);
+    const mine = both.map((d) => asRetrieval(d, 'J1')).filter((r) => r !== undefined);
+    expect(mine.sort()).toEqual(retrievalTickets(ROUND_1_J1));
+    expect(both.some((d) => d.id.startsWith("(('J2', None, "))).toBe(true);
+    // A bare manifest keeps the short names of Arlo's unit tests.
+    expect(draw(j1).every((d) => /^\('\d', \d+\)$/.test(d.id))).toBe(true);
+  });
+
+  it('draw --manifest NAME=CSV: the tabulator column, quotes and None spelled as Python spells the tuple', () => {
+    const dir = tempDir();
+    const withTabulator = path.join(dir, 'a.csv');
+    writeFileSync(
+      withTabulator,
+      'Tabulator,Batch Name,Number of Ballots\nT-2,O\'Brien,3\nT 1,"say ""hi""",2\n',
+    );
+    const without = path.join(dir, 'b.csv');
+    writeFileSync(without, 'Batch Name,Number of Ballots\nPct\u00a01,2\n');
+    const drawn = json([
+      'rla',
+      'draw',
+      '--seed',
+      '42',
+      '--manifest',
+      `St. Mary's=${withTabulator}`,
+      '--manifest',
+      `J1=${without}`,
+      '--count',
+      '7',
+    ]) as Drawn[];
+    // Python's repr of each (checked with CPython 3.11: repr(((name, tabulator, batch), position))).
+    const ids = [
+      `(("St. Mary's", 'T-2', "O'Brien"), 1)`,
+      `(("St. Mary's", 'T-2', "O'Brien"), 2)`,
+      `(("St. Mary's", 'T-2', "O'Brien"), 3)`,
+      `(("St. Mary's", 'T 1', 'say "hi"'), 1)`,
+      `(("St. Mary's", 'T 1', 'say "hi"'), 2)`,
+      "(('J1', None, 'Pct\\xa01'), 1)",
+      "(('J1', None, 'Pct\\xa01'), 2)",
+    ];
+    expect(drawn.map((d) => d.id).sort()).toEqual([...ids].sort());
+    // The draws are the consistent sampler's over those names.
+    expect(drawn).toEqual(drawSample('42', ids, { count: 7 }));
+    const mixed = run([
+      'rla',
+      'draw',
+      '--seed',
+      '1',
+      '--manifest',
+      without,
+      '--manifest',
+      `J1=${without}`,
+      '--count',
+      '1',
+    ]);
+    expect(mixed.status).toBe(1);
+    expect(mixed.stderr).toMatch(/name every jurisdiction/);
+    const twice = run([
+      'rla',
+      'draw',
+      '--seed',
+      '1',
+      '--manifest',
+      `J1=${without}`,
+      '--manifest',
+      `J1=${without}`,
+      '--count',
+      '1',
+    ]);
+    expect(twice.status).toBe(1);
+    expect(twice.stderr).toMatch(/jurisdiction "J1" appears twice/);
   });
 
   it('refuses bad input with the reason', () => {

@@ -123,6 +123,60 @@ describe('ALPHA', () => {
     expect(values.filter((x) => x === 1 / 1.9)).toHaveLength(198);
   });
 
+  // Reference values: pbstark/SHANGRLA shangrla/core/NonnegMean.py (at 9d5db92) run unmodified with
+  // numpy 2.4: NonnegMean(N, t, u, eta, estim=shrink_trunc | fixed_alternative_mean).alpha_mart(x).
+  it("shrink-trunc caps η at u(1−ε) − c/√(d+j−1), as SHANGRLA since May 2025: SHANGRLA's own figures", () => {
+    // A comparison audit's overstatement values (margin 0.1): six clean ballots, a one-vote overstatement,
+    // five clean; η starts at 1.04, above the cap u(1−ε) − c/√100 = 1.02563…, which binds at once.
+    const u = 2 / 1.9;
+    const x = [...Array(6).fill(1 / 1.9), 0.5 / 1.9, ...Array(5).fill(1 / 1.9)];
+    const clean = [
+      0.9523263973420787, 0.9069145452298989, 0.863657824011023, 0.8225284017746805, 0.7836985341670221,
+      0.7470206154197165, 1, 1, 1, 1, 1, 1,
+    ];
+    const withReplacement = alphaMartingale(x, { t: 0.5, u, eta: 1.04, estimator: 'shrink-trunc' });
+    expect(withReplacement.pValues).toEqual(clean);
+    expect(withReplacement.pValue).toBe(0.7470206154197165);
+    const finite = alphaMartingale(x, { t: 0.5, u, eta: 1.04, estimator: 'shrink-trunc', N: 500 });
+    expect(finite.pValues.slice(0, 6)).toEqual([
+      0.9523263973420787, 0.9068231060542686, 0.8633962171602731, 0.8220298426305115, 0.7829087390276573,
+      0.7458951941886102,
+    ]);
+    expect(finite.pValue).toBe(0.7458951941886102);
+    // c too large for (t, u): SHANGRLA resets it to (u − c)/2 and says so.
+    const reset = alphaMartingale([1, 1, 0.9, 1, 0.2, 1], {
+      t: 0.5,
+      u: 1,
+      eta: 0.8,
+      c: 0.3,
+      d: 10,
+      estimator: 'shrink-trunc',
+    });
+    expect(reset.pValues).toEqual([
+      0.625, 0.38194444444444436, 0.24909420289855072, 0.14854241457253023, 0.25610761133194865,
+      0.15874438718922437,
+    ]);
+    expect(reset.warnings).toEqual(['c=0.3 is too large: resetting to 0.35']);
+  });
+
+  it('a fixed alternative the draws make impossible: a P-value and a warning, as SHANGRLA gives', () => {
+    // N = 10, η = 0.9: after 0, 0.5 the rest would have to average (9 − 0.5)/8 > u = 1.
+    const r = alphaMartingale([0, 0.5, 0, 1, 1], { t: 0.5, u: 1, eta: 0.9, estimator: 'fixed', N: 10 });
+    expect(r.pValue).toBe(1);
+    expect(r.pValues[0]).toBe(1);
+    expect(r.pValues[1]).toBe(1);
+    // SHANGRLA's running values go on with the impossible alternative: the martingale turns negative.
+    [-38.88888888888891, -20.58823529411766, -9.607843137254909].forEach((p, i) =>
+      expect(r.pValues[i + 2]).toBe(p),
+    );
+    expect(r.warnings).toEqual(['Implied population mean is greater than u=1 in 3 of 5 terms']);
+    // The published example warns too (η_j > 1 in two terms) and keeps its published figures.
+    expect(
+      alphaMartingale([1, 0, 1, 1, 0, 0, 1], { t: 3 / 7, u: 1, eta: 0.75, estimator: 'fixed', N: 7 })
+        .warnings,
+    ).toEqual(['Implied population mean is greater than u=1 in 2 of 7 terms']);
+  });
+
   it('shrink-trunc confirms a clear margin and does not confirm a losing one', () => {
     const strong = alphaMartingale(Array(200).fill(0.7), {
       t: 0.5,

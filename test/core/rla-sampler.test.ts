@@ -76,4 +76,24 @@ describe('consistent sampler', () => {
     expect(pythonStrRepr('say "hi" it\'s')).toBe("'say \"hi\" it\\'s'");
     expect(pythonStrRepr('a\\b\tc')).toBe("'a\\\\b\\tc'");
   });
+
+  it("spells names exactly as CPython's repr (3.11), unprintable characters escaped", () => {
+    // [text, repr(text)] as printed by CPython.
+    const cases: [string, string][] = [
+      ['Pct\u00a01', "'Pct\\xa01'"],
+      ['zero\u200bwidth', "'zero\\u200bwidth'"],
+      ['line\u2028sep', "'line\\u2028sep'"],
+      ['soft\u00adhyphen', "'soft\\xadhyphen'"],
+      ['\u007fdel', "'\\x7fdel'"],
+      ['bom\ufeff', "'bom\\ufeff'"],
+      ['Café 🗳', "'Café 🗳'"],
+      ['it\'s "x"', "'it\\'s \"x\"'"],
+    ];
+    for (const [text, repr] of cases) expect(pythonStrRepr(text), text).toBe(repr);
+    // A running Arlo's names: ((jurisdiction, tabulator or None, batch), position).
+    expect(arloBallotId("O'Brien", 12, { jurisdiction: 'J1', tabulator: 'T-2' })).toBe(
+      `(('J1', 'T-2', "O'Brien"), 12)`,
+    );
+    expect(arloBallotId('B 1', 7, { jurisdiction: "St. Mary's" })).toBe(`(("St. Mary's", None, 'B 1'), 7)`);
+  });
 });

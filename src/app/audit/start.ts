@@ -35,6 +35,8 @@ export interface StartOptions {
   readonly seed: string;
   readonly contests: readonly string[];
   readonly manifest?: string;
+  /** Measure as Arlo does where its conservative choices differ (logged with the start). */
+  readonly arloCompatible?: boolean;
   readonly signer: Signer;
   readonly now: string;
   /** The verification pass the start makes first: entries verified, entries in the log. */
@@ -119,6 +121,7 @@ export async function startAudit(store: Store, o: StartOptions): Promise<Started
     contests,
     population,
     ...(manifestSha256 ? { manifest: { sha256: manifestSha256, parts: parts.length } } : {}),
+    ...(o.arloCompatible ? { arloCompatible: true as const } : {}),
   };
   const firstRound = firstRoundDraws(start, manifest);
   const log = { start, manifest, rounds: [], interpretations: new Map(), results: [] };

@@ -25,10 +25,15 @@ export function registerAuditCommands(program: Command): void {
     .requiredOption('--seed <digits>', 'the random seed from the public dice roll')
     .option('--contest <name>', 'a contest to audit (repeat for several)', collect, [])
     .option('--manifest <csv>', "ballot manifest (Arlo's CSV), reconciled against the CVRs")
+    .option(
+      '--arlo-compatible',
+      'measure as Arlo does: understatements and negative batch taints count 0, a ballot not found or without its CVR is a two-vote overstatement (logged with the start)',
+    )
     .option('--json', 'machine-readable output')
     .action(
       async (
         o: StoreFlags & {
+          arloCompatible?: boolean;
           key: string;
           type: string;
           riskLimit: string;
@@ -50,6 +55,7 @@ export function registerAuditCommands(program: Command): void {
             seed: o.seed,
             contests: o.contest,
             manifest: o.manifest,
+            arloCompatible: o.arloCompatible === true,
             signer,
             now: now(),
           }),

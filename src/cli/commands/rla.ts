@@ -1,7 +1,8 @@
 /** rla: the risk-limiting audit calculator (BRAVO, super-simple, ALPHA) and the consistent sampler. */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { drawFromManifest } from '../../app/sample-manifest.js';
+import { drawFromManifest, type SampledBatch } from '../../app/sample-manifest.js';
 import { type AlphaOptions, alphaMartingale, alphaSampleSize } from '../../core/rla/alpha.js';
 import {
   bravoAsn,
@@ -13,7 +14,7 @@ import { DEFAULT_GAMMA, superSimplePValue, superSimpleSampleSize } from '../../c
 import { type Draw, drawSample } from '../../core/rla/sampler.js';
 import { readBallotManifest } from '../../formats/manifest/ballot-manifest.js';
 import { nodeSha256 } from '../../platform/node-sha256.js';
-import { CliFailure, printJson, say } from '../output.js';
+import { CliFailure, inform, printJson, say } from '../output.js';
 
 const number =
   (flag: string, min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY) =>
@@ -41,6 +42,40 @@ function counts(flag: string, text: string): Record<string, number> {
     const name = part.slice(0, at).trim();
     if (name in out) throw new CliFailure(`${flag}: ${JSON.stringify(name)} appears twice`);
     out[name] = count(`${flag} ${name}`)(part.slice(at + 1));
+  }
+  return out;
+}
+
+/**
+ * `--manifest` values: one bare CSV, or one `NAME=CSV` per jurisdiction (NAME is everything before the
+ * first `=`; a value that is itself an existing file while what follows its `=` is not stays bare).
+ */
+async function manifestBatches(values: readonly string[]): Promise<SampledBatch[]> {
+  const parsed = values.map((v) => {
+    const at = v.indexOf('=');
+    const file = v.slice(at + 1);
+    return at > 0 && (existsSync(file) || !existsSync(v))
+      ? { jurisdiction: v.slice(0, at).trim(), file }
+      : { file: v };
+  });
+  const named = parsed.filter((m) => m.jurisdiction !== undefined);
+  if (named.length > 0 && named.length < parsed.length)
+    throw new CliFailure('give one bare --manifest CSV, or name every jurisdiction: --manifest NAME=CSV');
+  if (named.length === 0 && parsed.length > 1)
+    throw new CliFailure(
+      'several manifests need their jurisdictions named (--manifest NAME=CSV), as a running Arlo names ballots',
+    );
+  const seen = new Set<string>();
+  const out: SampledBatch[] = [];
+  for (const m of parsed) {
+    if (m.jurisdiction !== undefined) {
+      if (m.jurisdiction === '') throw new CliFailure(`--manifest ${m.file}: the jurisdiction has no name`);
+      if (seen.has(m.jurisdiction))
+        throw new CliFailure(`--manifest: jurisdiction ${JSON.stringify(m.jurisdiction)} appears twice`);
+      seen.add(m.jurisdiction);
+    }
+    for (const b of await readBallotManifest(m.file))
+      out.push(m.jurisdiction === undefined ? b : { ...b, jurisdiction: m.jurisdiction });
   }
   return out;
 }
@@ -139,6 +174,10 @@ export function registerRlaCommands(program: Command): void {
     .option('--u1 <n>', 'one-vote understatements', count('--u1'))
     .option('--u2 <n>', 'two-vote understatements', count('--u2'))
     .option('--sample-size <n>', 'ballots sampled so far (for the P-value)', count('--sample-size'))
+    .option(
+      '--arlo-compatible',
+      "as Arlo computes it: understatements count as no discrepancy (Arlo's supersimple.py ignores them)",
+    )
     .option('--json', 'machine-readable output')
     .action(
       (o: {
@@ -150,9 +189,16 @@ export function registerRlaCommands(program: Command): void {
         u1?: number;
         u2?: number;
         sampleSize?: number;
+        arloCompatible?: boolean;
         json?: boolean;
       }) => {
-        const d = { o1: o.o1 ?? 0, o2: o.o2 ?? 0, u1: o.u1 ?? 0, u2: o.u2 ?? 0 };
+        const credited = !o.arloCompatible;
+        const d = {
+          o1: o.o1 ?? 0,
+          o2: o.o2 ?? 0,
+          u1: credited ? (o.u1 ?? 0) : 0,
+          u2: credited ? (o.u2 ?? 0) : 0,
+        };
         const gamma = o.gamma ?? DEFAULT_GAMMA;
         const sampleSize = superSimpleSampleSize(o.riskLimit, o.dilutedMargin, gamma, d);
         const pValue =
@@ -218,17 +264,22 @@ export function registerRlaCommands(program: Command): void {
         const assumed = o.assume;
         const sampleSize =
           assumed === undefined ? undefined : alphaSampleSize(o.riskLimit ?? 0.05, options, () => assumed);
+        const { warnings, ...martingale } = alphaMartingale(values, options);
         const r = {
-          ...alphaMartingale(values, options),
+          ...martingale,
+          // SHANGRLA's warnings (an impossible fixed alternative, a c too large), only when there are some.
+          ...(warnings.length > 0 ? { warnings } : {}),
           ...(sampleSize !== undefined
             ? { sampleSize: Number.isFinite(sampleSize) ? sampleSize : null }
             : {}),
         };
         if (o.json) printJson(r);
-        else
+        else {
+          for (const w of warnings) inform(`warning: ${w}`);
           say(
             `P-value: ${r.pValue} (running: ${r.pValues.join(', ')}).${sampleSize !== undefined ? ` Sample size were every value ${assumed}: ${Number.isFinite(sampleSize) ? sampleSize : 'no sample suffices'}.` : ''}`,
           );
+        }
       },
     );
 
@@ -241,7 +292,9 @@ export function registerRlaCommands(program: Command): void {
     .option('--ids-file <file>', 'ballot ids, one per line')
     .option(
       '--manifest <csv>',
-      "an Arlo ballot manifest (Batch Name, Number of Ballots); ballots named ('batch', position)",
+      "an Arlo ballot manifest (Batch Name, Number of Ballots[, Tabulator]); ballots named ('batch', position). " +
+        "Repeat as NAME=CSV, once per jurisdiction, for a running Arlo's names: ((NAME, tabulator or None, 'batch'), position)",
+      (v: string, previous: string[] = []) => [...previous, v],
     )
     .requiredOption('--count <n>', 'how many to draw', count('--count'))
     .option('--with-replacement', 'draw with replacement (an id can come up again)')
@@ -255,7 +308,7 @@ export function registerRlaCommands(program: Command): void {
       async (o: {
         seed: string;
         idsFile?: string;
-        manifest?: string;
+        manifest?: string[];
         count: number;
         withReplacement?: boolean;
         digits?: number;
@@ -269,7 +322,11 @@ export function registerRlaCommands(program: Command): void {
           ...(o.digits !== undefined ? { digits: o.digits } : {}),
         };
         let draws: Draw[];
-        if (o.manifest) draws = await drawFromManifest(o.seed, await readBallotManifest(o.manifest), options);
+        if (o.manifest)
+          draws = await drawFromManifest(o.seed, await manifestBatches(o.manifest), {
+            ...options,
+            spelling: 'python',
+          });
         else {
           const ids = (await readFile(o.idsFile!, 'utf8'))
             .split(/\r?\n/)

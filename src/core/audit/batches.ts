@@ -4,6 +4,11 @@
  * and their winner–loser pairs (one bound for all contests: MACRO's maximum across contests); batches are
  * drawn with replacement, with probability proportional to it; each contest's risk is MACRO's P-value of
  * its taints, and a batch that cannot be found taints fully (risk 1: count by hand).
+ * With `arloCompatible` (logged with the start), a negative taint — a batch whose hand count favours the
+ * winners more than its reported votes — counts 0, as Arlo's macro.py `compute_risk` does ("Count
+ * negative errors (errors in favor of the winner) as 0 to be conservative"). Arlo also subtracts
+ * "unauditable" ballots from every margin when the batch tallies add up to fewer votes than the contest
+ * totals; here the batch tallies are the CVRs' own and always add up, so that subtraction is 0 either way.
  */
 import type { Sha256 } from '../hash.js';
 import {
@@ -14,7 +19,7 @@ import {
   macroSampleSize,
 } from '../rla/macro.js';
 import { AUDIT_TICKET_DIGITS, type Draw, drawProportional } from '../rla/sampler.js';
-import type { Measurement } from './measure.js';
+import type { Measurement, MeasureOptions } from './measure.js';
 import { manifestBatchNames } from './population.js';
 import type { ManifestBatchRecord, ReportedContest } from './records.js';
 
@@ -78,16 +83,20 @@ export function measureBatchContest(
   units: BatchUnits,
   riskLimit: number,
   sample: readonly BatchObservation[],
+  options: MeasureOptions = {},
 ): Measurement {
   const macro = macroContestOf(contest);
   if (macro.losers.length === 0) return { risk: 0, needed: 0 };
   if (sample.length === 0) return { risk: 1, needed: macroSampleSize(riskLimit, units.total) };
-  const taints = sample.map(({ unit, audited }) =>
-    audited === null
-      ? 1
-      : batchOverstatement(macro, { votes: unit.record.votes?.[contest.contest] ?? {} }, { votes: audited }) /
-        unit.bound,
-  );
+  const taints = sample.map(({ unit, audited }) => {
+    if (audited === null) return 1;
+    const e = batchOverstatement(
+      macro,
+      { votes: unit.record.votes?.[contest.contest] ?? {} },
+      { votes: audited },
+    );
+    return (options.arloCompatible ? Math.max(0, e) : e) / unit.bound;
+  });
   const risk = macroPValue(units.total, taints);
   if (risk <= riskLimit) return { risk, needed: sample.length };
   if (taints.some((t) => t >= 1)) return { risk, needed: Number.POSITIVE_INFINITY };

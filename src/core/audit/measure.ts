@@ -6,6 +6,9 @@
  *   ballots the sample is drawn from; a missing CVR counts as a vote for the winner, a ballot not found
  *   on paper as a vote for the loser (the worst case both ways).
  * - polling: BRAVO per pair (Lindeman, Stark & Yates 2012); a ballot not found counts for the loser.
+ * With `arloCompatible` (logged with the audit's start), comparison makes Arlo's conservative choices
+ * (server/audit_math/supersimple.py `compute_risk`, `get_sample_sizes`): an understatement counts as no
+ * discrepancy, and a ballot without its CVR or not found on paper as a two-vote overstatement.
  */
 import { type BravoPair, bravoLogT, bravoPairAsn, bravoSampleSizeForProbability } from '../rla/bravo.js';
 import {
@@ -34,16 +37,22 @@ export interface Measurement {
 /** The chance of finishing in one round that ballot-polling rounds are planned for (as Arlo plans them). */
 export const POLLING_ROUND_PROBABILITY = 0.9;
 
+/** How an audit measures: absent, Tallyproof's published formulas; `arloCompatible`, Arlo's choices. */
+export interface MeasureOptions {
+  readonly arloCompatible?: boolean;
+}
+
 export function measureContest(
   type: AuditType,
   contest: ReportedContest,
   population: number,
   riskLimit: number,
   sample: readonly Observation[],
+  options: MeasureOptions = {},
 ): Measurement {
   if (type === 'batch') throw new Error('batch audits are measured by batches.ts');
   return type === 'comparison'
-    ? measureComparison(contest, population, riskLimit, sample)
+    ? measureComparison(contest, population, riskLimit, sample, options.arloCompatible === true)
     : measurePolling(contest, population, riskLimit, sample);
 }
 
@@ -102,6 +111,7 @@ function measureComparison(
   population: number,
   riskLimit: number,
   sample: readonly Observation[],
+  arlo: boolean,
 ): Measurement {
   let risk = 0;
   let needed = 0;
@@ -110,13 +120,16 @@ function measureComparison(
     if (!(margin > 0)) return { risk: 1, needed: Number.POSITIVE_INFINITY };
     const d = { o1: 0, o2: 0, u1: 0, u2: 0 };
     for (const o of sample) {
-      const reported = o.cvr ? difference(p.read(o.cvr)) : 1;
-      const actual = o.paper ? difference(p.read(o.paper)) : -1;
-      const over = reported - actual;
+      let over: number;
+      // Arlo: "if ballot wasn't in CVR or ballot can't be found by audit board, count it as a two-vote
+      // overstatement"; Tallyproof takes the worst case for the missing side only.
+      if (arlo && (!o.cvr || !o.paper)) over = 2;
+      else over = (o.cvr ? difference(p.read(o.cvr)) : 1) - (o.paper ? difference(p.read(o.paper)) : -1);
       if (over === 1) d.o1++;
       else if (over === 2) d.o2++;
-      else if (over === -1) d.u1++;
-      else if (over === -2) d.u2++;
+      // Arlo "ignore[s] understatements (i.e. errors that favor the winner)", in the risk and the next round.
+      else if (over === -1 && !arlo) d.u1++;
+      else if (over === -2 && !arlo) d.u2++;
     }
     risk = Math.max(risk, superSimplePValue(sample.length, margin, DEFAULT_GAMMA, d));
     needed = Math.max(needed, comparisonSampleSize(riskLimit, margin, d));

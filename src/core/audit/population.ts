@@ -4,7 +4,7 @@
  * position)`, the batch qualified by its tabulator where a batch name repeats across tabulators.
  */
 import type { Cvr } from '../cvr/model.js';
-import { arloBallotNamer, pythonStrRepr } from '../rla/sampler.js';
+import { loggedStrRepr } from '../rla/sampler.js';
 import type { AuditType, ManifestBatchRecord } from './records.js';
 
 export const cvrBallotId = (cvr: Pick<Cvr, 'jurisdiction' | 'id'>, qualify: boolean): string =>
@@ -32,10 +32,19 @@ export function manifestBatchNames(manifest: readonly ManifestBatchRecord[]): st
   );
 }
 
+/**
+ * The names of a batch's ballots in an audit, by 1-based position: `('batch', position)` in the spelling
+ * audits have always logged (`loggedStrRepr`).
+ */
+export function auditBallotNamer(batch: string): (position: number) => string {
+  const name = loggedStrRepr(batch);
+  return (position) => `(${name}, ${position})`;
+}
+
 export function* manifestBallotIds(manifest: readonly ManifestBatchRecord[]): Generator<string> {
   const names = manifestBatchNames(manifest);
   for (const [i, b] of manifest.entries()) {
-    const name = arloBallotNamer(names[i]!);
+    const name = auditBallotNamer(names[i]!);
     for (let p = 1; p <= b.ballots; p++) yield name(p);
   }
 }
@@ -45,7 +54,7 @@ export function manifestLocator(
   manifest: readonly ManifestBatchRecord[],
 ): (id: string) => ManifestBallot | undefined {
   const names = manifestBatchNames(manifest);
-  const byPrefix = new Map(manifest.map((b, i) => [`(${pythonStrRepr(names[i]!)}, `, b]));
+  const byPrefix = new Map(manifest.map((b, i) => [`(${loggedStrRepr(names[i]!)}, `, b]));
   return (id) => {
     const cut = id.lastIndexOf(', ');
     const batch = byPrefix.get(id.slice(0, cut + 2));

@@ -73,6 +73,11 @@ export const AuditStartSchema = z
     manifest: z
       .object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), parts: z.number().int().min(1) })
       .optional(),
+    /**
+     * Measure as Arlo does where its conservative choices differ from the published formulas (see
+     * `measure.ts`, `batches.ts`); absent in every audit logged before it existed: the published formulas.
+     */
+    arloCompatible: z.literal(true).optional(),
   })
   .strict();
 

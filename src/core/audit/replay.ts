@@ -106,6 +106,9 @@ export interface AuditContext {
 
 export const riskLimitOf = (start: AuditStart) => Number(start.riskLimit);
 
+/** The measuring choices the start logged (none logged: the published formulas). */
+const measureOptionsOf = (start: AuditStart) => (start.arloCompatible ? { arloCompatible: true } : {});
+
 function contestDef(election: Election, id: string): Contest {
   const c = election.contests.find((k) => k.id === id);
   if (!c) throw new Error(`the audited contest ${id} is not in the definition`);
@@ -120,8 +123,8 @@ export function firstRoundDraws(start: AuditStart, manifest: readonly ManifestBa
     start,
     start.contests.map((c) =>
       units
-        ? measureBatchContest(c, units, alpha, [])
-        : measureContest(start.type, c, start.population, alpha, []),
+        ? measureBatchContest(c, units, alpha, [], measureOptionsOf(start))
+        : measureContest(start.type, c, start.population, alpha, [], measureOptionsOf(start)),
     ),
     0,
   );
@@ -155,6 +158,7 @@ export function assessRound(ctx: AuditContext, round: number, draws: readonly Dr
           units,
           alpha,
           draws.map((d) => observeBatch(ctx, rc.contest, unitById.get(d.id))),
+          measureOptionsOf(start),
         )
       : measureContest(
           start.type,
@@ -162,6 +166,7 @@ export function assessRound(ctx: AuditContext, round: number, draws: readonly Dr
           start.population,
           alpha,
           draws.map((d) => observe(ctx, def, d.id)),
+          measureOptionsOf(start),
         );
     const status =
       m.risk <= alpha

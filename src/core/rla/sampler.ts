@@ -161,8 +161,25 @@ export function drawFromCandidates(candidates: readonly Candidate[], options: Sa
 export const drawSample = (seed: string, ids: Iterable<string>, options: SampleOptions): Draw[] =>
   drawFromCandidates(firstTicketCandidates(seed, ids, options), options);
 
-/** Python's repr of a str, as Arlo spells ballot names: `('pct 2', 3)`. */
-export function pythonStrRepr(s: string): string {
+/** Characters Python's `str.isprintable` refuses (its repr escapes them): other, separator, unassigned. */
+const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+
+/**
+ * Python's repr of a str, as Arlo spells ballot names: `('pct 2', 3)`. Single quotes unless the text has
+ * a single quote and no double quote; backslash, the quote, \t \n \r escaped; every other character
+ * Python does not count printable (controls, a no-break space, zero-width and format characters, line
+ * separators) as `\xNN`, `\uNNNN` or `\UNNNNNNNN`, as CPython's `unicode_repr` does.
+ */
+export const pythonStrRepr = (s: string): string => strRepr(s, true);
+
+/**
+ * The spelling audit logs name manifest ballots with since the first release: Python's repr for printable
+ * text, but only C0 controls and DEL escaped. Kept so every sample already logged still verifies; it
+ * differs from `pythonStrRepr` only for a batch name holding a character Python counts unprintable.
+ */
+export const loggedStrRepr = (s: string): string => strRepr(s, false);
+
+function strRepr(s: string, python: boolean): string {
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = quote;
   for (const ch of s) {
@@ -172,20 +189,41 @@ export function pythonStrRepr(s: string): string {
     else if (ch === '\n') out += '\\n';
     else if (ch === '\r') out += '\\r';
     else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else out += ch;
+    else if (python ? ch !== ' ' && NOT_PRINTABLE.test(ch) : c < 0x20 || c === 0x7f) {
+      const hex = c.toString(16);
+      out +=
+        c <= 0xff
+          ? `\\x${hex.padStart(2, '0')}`
+          : c <= 0xffff
+            ? `\\u${hex.padStart(4, '0')}`
+            : `\\U${hex.padStart(8, '0')}`;
+    } else out += ch;
   }
   return out + quote;
 }
 
-/** Arlo's names for the ballots of batch `batch`, by 1-based position (the batch's repr computed once). */
-export function arloBallotNamer(batch: string): (position: number) => string {
-  const name = pythonStrRepr(batch);
+/** Where a running Arlo keeps a batch: its jurisdiction's name and the manifest's `Tabulator` (Python's None without one). */
+export interface ArloBatchPlace {
+  readonly jurisdiction: string;
+  readonly tabulator?: string | undefined;
+}
+
+/**
+ * Arlo's names for the ballots of batch `batch`, by 1-based position (the batch's repr computed once).
+ * Without a place, `('batch', position)`, as Arlo's unit tests name them; with one, as a running Arlo
+ * keys its sample (server/api/shared.py `compute_sample_ballots`: `(jurisdiction.name, batch.tabulator,
+ * batch.name)`, then the position): `(('J1', None, 'batch'), position)`.
+ */
+export function arloBallotNamer(batch: string, place?: ArloBatchPlace): (position: number) => string {
+  const name = place
+    ? `(${pythonStrRepr(place.jurisdiction)}, ${place.tabulator === undefined ? 'None' : pythonStrRepr(place.tabulator)}, ${pythonStrRepr(batch)})`
+    : pythonStrRepr(batch);
   return (position) => `(${name}, ${position})`;
 }
 
 /** Arlo's name for ballot `position` (1-based) of batch `batch`. */
-export const arloBallotId = (batch: string, position: number) => arloBallotNamer(batch)(position);
+export const arloBallotId = (batch: string, position: number, place?: ArloBatchPlace) =>
+  arloBallotNamer(batch, place)(position);
 
 /**
  * Draws with replacement, each choosing a unit with probability proportional to its weight (MACRO's
