@@ -158,7 +158,7 @@ for (const backend of backends()) {
           expect(understated).toBe(2);
           const file = path.join(tempDir(), 'readings.csv');
           writeCsv(file, [header!, ...read]);
-          await recordInterpretations(store, file, keys.signer, now());
+          await recordInterpretations(store, { file, signer: keys.signer, now: now() });
           risks.push((await auditStatus(store)).contests[0]!.risk);
           const report = await verifyStore(store, keys.verifier);
           expect(report.failures).toEqual([]);

@@ -27,6 +27,12 @@ export async function appendAudit(
       throw new LogMovedError(
         `the log changed while this command ran (it grew from ${step.basedOn} to ${writer.size} entries): nothing was recorded; run the command again`,
       );
+    // A start computed from a log that another start then joined (its size read after that start
+    // committed, its check for an audit made before) would be a second seed: checked here, under the lock.
+    if (step.records[0]?.record === 'start' && (await writer.lastEntryKind()) === 'audit')
+      throw new LogMovedError(
+        'an audit has already been started in this store (by another command while this one ran): its seed and settings cannot change',
+      );
     for (const r of step.records)
       await writer.append(encodeAudit(r), {
         kind: 'audit',
