@@ -118,13 +118,25 @@ export async function runRctabConfig(configPath: string, outDir: string) {
     ? each.map((b, i) => ({ id: String(i), ...pick(b), rankings: b.rankings }))
     : await readAllBallots(run);
   const results = countContest(run.contest, ballots, { snapshots: Boolean(each) });
+  const written = await writeRcvReports(run.contest, results, outDir, (result, suffix) =>
+    each ? [[`cvr_cdf${suffix}.json`, `${JSON.stringify(cdfReport(run, each, result), null, 2)}\n`]] : [],
+  );
+  return { contest: run.contest, ballots: ballots.reduce((n, b) => n + (b.count ?? 1), 0), results, written };
+}
+
+/** Writes RCTab's reports of each pass (a `_N` suffix per pass of a multi-pass count); the paths written. */
+export async function writeRcvReports(
+  contest: RcvContest,
+  results: readonly RcvResult[],
+  outDir: string,
+  extra: (result: RcvResult, suffix: string) => [string, string][] = () => [],
+): Promise<string[]> {
   const written: string[] = [];
   for (const [i, result] of results.entries()) {
     const suffix =
-      results.length > 1 || run.contest.rules.winnerElectionMode === 'multiPassIrv' ? `_${i + 1}` : '';
+      results.length > 1 || contest.rules.winnerElectionMode === 'multiPassIrv' ? `_${i + 1}` : '';
     const files = reportFiles(result, suffix);
-    if (each)
-      files.set(`cvr_cdf${suffix}.json`, `${JSON.stringify(cdfReport(run, each, result), null, 2)}\n`);
+    for (const [name, content] of extra(result, suffix)) files.set(name, content);
     for (const [name, content] of files) {
       const target = path.join(outDir, name);
       await mkdir(path.dirname(target), { recursive: true });
@@ -132,7 +144,7 @@ export async function runRctabConfig(configPath: string, outDir: string) {
       written.push(target);
     }
   }
-  return { contest: run.contest, ballots: ballots.reduce((n, b) => n + (b.count ?? 1), 0), results, written };
+  return written;
 }
 
 const pick = (b: ExportedBallot) => ({
@@ -170,6 +182,9 @@ export async function countStoredContest(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   if (!report.ok) throw new Error(`refusing to count: the store does not verify: ${report.failures[0]}`);
+  // A count of nothing would end in a tie of every candidate, decided by an operator for no ballot.
+  if (ballots.length === 0)
+    throw new Error(`no ballot in the store carries ${contest.title}: there is nothing to count`);
   return {
     contest: rcv,
     results: countContest(rcv, ballots),

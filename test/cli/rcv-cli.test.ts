@@ -85,5 +85,30 @@ describe('rcv --db --contest', () => {
     const plurality = tp(['rcv', '--db', db, '--contest', 'Governor']);
     expect(plurality.status).toBe(1);
     expect(plurality.stderr).toMatch(/not ranked: use tally/);
+
+    // In text: the rounds table, each candidate's votes round by round; --out writes RCTab's reports.
+    const out = path.join(dir, 'reports');
+    const text = ok(['rcv', '--db', db, '--contest', 'Mayor of Riverside', '--out', out]);
+    const rows = text.split('\n');
+    expect(rows[1]).toMatch(new RegExp(`^\\s+${count.results.map((r) => `Round ${r.round}`).join('\\s+')}$`));
+    for (const [name, votes] of Object.entries(count.results[0]!.tally))
+      expect(rows.find((r) => r.startsWith(`${name} `))).toMatch(new RegExp(`^${name}\\s+${votes}\\b`));
+    expect(text).toMatch(/^Inactive ballots\s+\d+/m);
+    expect(text).toMatch(new RegExp(`Reports written to ${out} \\(4 files\\)`));
+    const detailed = JSON.parse(readFileSync(path.join(out, 'detailed_report.json'), 'utf8')) as typeof count;
+    expect(detailed.results).toEqual(count.results);
+    expect(readFileSync(path.join(out, 'summary_report.csv'), 'utf8')).toMatch(/Mayor of Riverside/);
+  });
+
+  it('says a contest no ballot carries has nothing to count (not a tie of every candidate)', () => {
+    const dir = tempDir();
+    const db = path.join(dir, 's.db');
+    const key = path.join(dir, 'k');
+    ok(['keygen', '--name', 'county.example/log', '--out', key]);
+    ok(['generate', '--ballots', '50', '--format', 'cdf', '--out', dir, '--seed', '12']);
+    ok(['election', 'load', '--db', db, '--key', key, path.join(dir, 'election.json')]);
+    const r = tp(['rcv', '--db', db, '--contest', 'Mayor of Riverside']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/no ballot in the store carries Mayor of Riverside: there is nothing to count/);
   });
 });

@@ -7,7 +7,9 @@ import {
   countStoredContest,
   exportRctabCvrs,
   runRctabConfig,
+  writeRcvReports,
 } from '../../app/rcv.js';
+import { Dec } from '../../core/rcv/decimal.js';
 import { detailedReportJson, transferTable } from '../../core/rcv/report.js';
 import type { RcvResult } from '../../core/rcv/tabulator.js';
 import { CliFailure, printJson, progress, say } from '../output.js';
@@ -26,9 +28,34 @@ const countJson = (r: RcvResult) => ({
 function sayCount(results: readonly RcvResult[]): void {
   for (const [i, r] of results.entries()) {
     const prefix = results.length > 1 ? `pass ${i + 1}: ` : '';
+    say(roundsTable(r));
     say(`${prefix}${winnersOf(r).join(', ') || 'no winner'} elected after ${r.rounds.length} round(s).`);
   }
 }
+
+/** Each candidate's votes round by round (blank once out), and the ballots no longer counting. */
+function roundsTable(r: RcvResult): string {
+  const header = ['', ...r.rounds.map((t) => `Round ${t.round}`)];
+  const rows = r.candidateOrder.map((c) => [
+    c,
+    ...r.rounds.map((t) => (t.candidates.has(c) ? t.candidates.get(c)!.toString() : '')),
+  ]);
+  rows.push(['Inactive ballots', ...r.rounds.map((t) => inactive(t).toString())]);
+  const table = [header, ...rows];
+  const widths = header.map((_, k) => Math.max(...table.map((row) => row[k]!.length)));
+  return table
+    .map((row) =>
+      row.map((cell, k) => (k === 0 ? cell.padEnd(widths[k]!) : cell.padStart(widths[k]!))).join('  '),
+    )
+    .join('\n');
+}
+
+/** Ballots that stopped counting (RCTab's inactive ballots: overvotes, skipped and repeated rankings, exhausted). */
+const inactive = (t: RcvResult['rounds'][number]) =>
+  (['overvote', 'skippedRanking', 'exhaustedChoice', 'repeatedRanking'] as const).reduce(
+    (sum, status) => sum.add(t.status(status)),
+    Dec.ZERO,
+  );
 
 export function registerRcvCommand(program: Command): void {
   withStoreOptions(program.command('rcv'))
@@ -36,7 +63,10 @@ export function registerRcvCommand(program: Command): void {
       'ranked-choice count as RCTab counts it: from an RCTab contest configuration (--config, --out) or a ranked contest in the store (--contest)',
     )
     .option('--config <file>', 'an RCTab contest configuration (.json); paths in it are relative to it')
-    .option('--out <dir>', 'where to write detailed_report.json/.csv, summary_report.csv and transfers.json')
+    .option(
+      '--out <dir>',
+      "where to write RCTab's reports (detailed_report.json/.csv, summary_report.csv, transfers.json); for --config or --contest",
+    )
     .option('--contest <name>', 'a ranked contest in the store (id or title)')
     .option('--vkey <vkey>', "verify the store against this key (default: the store's own log key)")
     .option('--json', 'machine-readable output')
@@ -65,12 +95,14 @@ export function registerRcvCommand(program: Command): void {
             onProgress: bar.tracker('verifying and reading ballots'),
           }),
         ).finally(() => bar.stop());
+        const written = o.out ? await writeRcvReports(count.contest, count.results, o.out) : undefined;
         if (o.json) {
           printJson(count.results.length === 1 ? countJson(count.results[0]!) : count.results.map(countJson));
           return;
         }
         say(`${count.contest.name}: ${count.ballots} ballots, verified against ${count.verifiedWith}.`);
         sayCount(count.results);
+        if (written) say(`Reports written to ${o.out} (${written.length} files).`);
       },
     );
 }
