@@ -113,7 +113,19 @@ describe('the evidence chain from the command line', () => {
     expect(ok(['tally', '--db', db])).toMatch(
       /400 CVRs, the counts each import logged, proven under the signed checkpoint/,
     );
-    expect(JSON.parse(ok(['tally', '--db', db, '--json', '--by', 'batch'])).groups.length).toBeGreaterThan(1);
+    const byBatch = JSON.parse(ok(['tally', '--db', db, '--json', '--by', 'batch'])) as {
+      groups: { id: string; contests: { name: string; results: Record<string, number> }[] }[];
+    };
+    expect(byBatch.groups.length).toBeGreaterThan(1);
+    // In text, --by prints each group's counts, and the ranked contest is named with the command that counts it.
+    const text = ok(['tally', '--db', db, '--by', 'batch']);
+    const first = byBatch.groups[0]!;
+    const [choice, votes] = Object.entries(first.contests[0]!.results)[0]!;
+    expect(text).toContain(`\nbatch ${first.id}:\n\n  ${first.contests[0]!.name} (`);
+    expect(text.split(`batch ${first.id}:`)[1]).toMatch(new RegExp(`\\n    ${choice}\\s+${votes}\\n`));
+    expect(text).toMatch(
+      /Mayor of Riverside is ranked: count it with tallyproof rcv --db DB --contest 'Mayor of Riverside'/,
+    );
     refused(
       ['tally', '--db', db, '--by', 'county'],
       /--by must be one of precinct, batch, tabulator, style, group/,

@@ -71,7 +71,7 @@ describe('rcv --db --contest', () => {
     const mayor = truth.contests.find((c) => c.name === 'Mayor of Riverside')!;
     const count = JSON.parse(ok(['rcv', '--db', db, '--contest', 'Mayor of Riverside', '--json'])) as {
       winners: string[];
-      results: { tally: Record<string, string>; threshold: string }[];
+      results: { round: number; tally: Record<string, string>; threshold: string }[];
       summary: { totalNumBallots: string };
     };
     expect(

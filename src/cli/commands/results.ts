@@ -63,11 +63,21 @@ export function registerResultsCommands(program: Command): void {
         return;
       }
       say(`${r.cvrs} CVRs, ${METHOD[r.method]}, verified against ${r.verifiedWith}.`);
-      for (const c of r.tally.contests) {
-        say(`\n${c.name} (${c.ballots} ballots)`);
-        for (const [choice, votes] of Object.entries(c.results)) say(`  ${choice.padEnd(32)} ${votes}`);
-        say(`  ${'overvotes'.padEnd(32)} ${c.overvotes}\n  ${'undervotes'.padEnd(32)} ${c.undervotes}`);
+      const sayContest = (c: ContestResult, indent: string) => {
+        say(`\n${indent}${c.name} (${c.ballots} ballots)`);
+        for (const [choice, votes] of Object.entries(c.results))
+          say(`${indent}  ${choice.padEnd(32)} ${votes}`);
+        say(`${indent}  ${'overvotes'.padEnd(32)} ${c.overvotes}`);
+        say(`${indent}  ${'undervotes'.padEnd(32)} ${c.undervotes}`);
+      };
+      for (const c of r.tally.contests) sayContest(c, '');
+      for (const g of r.tally.groups ?? []) {
+        say(`\n${r.tally.by} ${g.id}:`);
+        for (const c of g.contests) sayContest(c, '  ');
       }
+      // Ranked contests are counted round by round, which the tally does not do: say which and how.
+      for (const c of r.election.election.contests.filter((k) => k.type === 'ranked'))
+        say(`\n${c.title} is ranked: count it with tallyproof rcv --db DB --contest ${shellWord(c.title)}`);
     });
 
   withStoreOptions(program.command('results'))
@@ -128,3 +138,6 @@ export function registerResultsCommands(program: Command): void {
       },
     );
 }
+
+/** A word as a shell reads it: quoted when it holds anything but letters, digits and -_./ */
+const shellWord = (w: string) => (/^[\w./-]+$/.test(w) ? w : `'${w.replace(/'/g, "'\\''")}'`);
