@@ -31,7 +31,7 @@ export interface ImportOptions {
   readonly jurisdiction?: string;
   /** Column layout and labels, for formats that need them (ES&S). */
   readonly readerOptions?: ReaderOptions;
-  /** Contest and choice names of the export standardised to the definition's. */
+  /** Contest, choice, precinct and ballot style names of the export standardised to the definition's. */
   readonly mapping?: NameMapping;
   readonly now: () => string;
   /** Messages for the person running the import (derived definitions and the like). */
@@ -155,6 +155,7 @@ async function importFile(
   const names = indexNames(election.election, options.mapping);
   if (!names.ok) throw new InputError(exportPath, undefined, names.error.join('; '));
   const index = indexDefinition(election.election);
+  const vendorNames = reader.vendorNames?.(readerContext);
   const by = keyLabel(options.signer);
   const now = options.now();
   const name = path.basename(exportPath);
@@ -193,6 +194,7 @@ async function importFile(
           jurisdiction,
           index,
           names: names.value,
+          ...(vendorNames ? { vendorNames } : {}),
           definition: election.bytes,
         },
         pool,

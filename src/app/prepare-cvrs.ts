@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { type NameIndex, resolveNames } from '../core/cvr/resolve.js';
+import { type NameIndex, resolveNames, type VendorNames } from '../core/cvr/resolve.js';
 import { cvrProblem, type DefinitionIndex } from '../core/cvr/validate.js';
 import type { Election } from '../core/election/schema.js';
 import { encodeCvr } from '../core/entries.js';
@@ -35,6 +35,8 @@ export interface PrepareContext {
   readonly jurisdiction: string;
   readonly index: DefinitionIndex;
   readonly names: NameIndex;
+  /** What the reader's own ids are called in the export, when it numbers things (Dominion JSON). */
+  readonly vendorNames?: VendorNames;
 }
 
 /** A batch of prepared CVRs with their counts (every grouping), which the import adds up and logs. */
@@ -50,9 +52,9 @@ export function prepareBatch(ctx: PrepareContext, batch: readonly RawRecord[]): 
   const cvrs = batch.map((raw) => {
     const { index } = raw;
     const converted = reader.convert(ctx.readerContext, raw, ctx.jurisdiction);
-    const cvr = resolveNames(converted.cvr, ctx.names, ctx.index);
+    const cvr = resolveNames(converted.cvr, ctx.names, ctx.index, ctx.vendorNames);
     const electionId = converted.electionId;
-    const problem = cvrProblem(cvr, ctx.index);
+    const problem = cvrProblem(cvr, ctx.index, ctx.vendorNames);
     if (problem) throw new InputError(raw.file, `${reader.recordLabel(index)} (id ${cvr.id})`, problem);
     tally.add(cvr);
     const body = encodeCvr(cvr);
@@ -114,6 +116,7 @@ export interface WorkerInit {
   readonly definition: Uint8Array;
   /** Names to ids (the definition's and the office's mapping), built once on the reading thread. */
   readonly names: NameIndex;
+  readonly vendorNames?: VendorNames;
 }
 
 export type WorkerReply =
@@ -221,6 +224,7 @@ export async function* prepareCvrs(
       jurisdiction: ctx.jurisdiction,
       definition: ctx.definition,
       names: ctx.names,
+      ...(ctx.vendorNames ? { vendorNames: ctx.vendorNames } : {}),
     });
     return;
   }

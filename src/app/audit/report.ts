@@ -13,13 +13,7 @@ import { choicesOf } from '../../core/election/schema.js';
 import { csvFileWriter } from '../../formats/csv/csv-writer.js';
 import type { Store } from '../../store/store.js';
 import { parseDefinition } from '../load-election.js';
-import {
-  currentDraws,
-  drawAudit,
-  locateBallots,
-  requireAudit,
-  type SampledBallot,
-} from './state.js';
+import { currentDraws, drawAudit, locateBallots, requireAudit, type SampledBallot } from './state.js';
 
 export interface AuditStatus {
   readonly round: number;

@@ -64,7 +64,7 @@ export function registerLedgerCommands(program: Command): void {
     .option('--overvote-delimiter <text>', 'ES&S: separator of several names in one cell')
     .option(
       '--mapping <file>',
-      'contest and choice standardisation (JSON: {"contests": {"<export name>": "<contest>"}, "choices": {"<contest>": {"<export name>": "<choice>"}}})',
+      'name standardisation (JSON: {"contests": {"<export name>": "<contest>"}, "choices": {"<contest>": {"<export name>": "<choice>"}}, "precincts": {"<export name>": "<precinct>"}, "ballotStyles": {"<export name>": "<ballot style>"}})',
     )
     .option('--json', 'machine-readable output')
     .argument('<files...>', 'CVR exports: files, or folders where the vendor writes one (Dominion)')

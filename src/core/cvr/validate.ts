@@ -5,12 +5,15 @@
 import { didYouMean } from '../closest.js';
 import { type Contest, choicesOf, type Election } from '../election/schema.js';
 import type { Cvr } from './model.js';
+import type { VendorNames } from './resolve.js';
 
 export interface DefinitionIndex {
   readonly jurisdictions: ReadonlySet<string>;
   readonly contests: ReadonlyMap<string, { contest: Contest; choices: ReadonlySet<string> }>;
   /** precinct or split id → jurisdiction */
   readonly units: ReadonlyMap<string, string>;
+  /** precinct and split names, for suggestions */
+  readonly unitNames?: readonly string[];
   readonly ballotStyles: ReadonlySet<string>;
 }
 
@@ -26,30 +29,47 @@ export function indexDefinition(e: Election): DefinitionIndex {
       e.contests.map((c) => [c.id, { contest: c, choices: new Set(choicesOf(c).map((x) => x.id)) }]),
     ),
     units,
+    unitNames: e.precincts.flatMap((p) => [p.name, ...p.splits.map((x) => x.name)]),
     ballotStyles: new Set(e.ballotStyles.map((b) => b.id)),
   };
 }
 
 const q = JSON.stringify;
 
-export function cvrProblem(cvr: Cvr, index: DefinitionIndex): string | null {
+/** `"portion-2" (named "Precinct 1" in the export)`, when the reader numbers what it names. */
+function shown(id: string, name: string | undefined): string {
+  return name === undefined || name === id ? q(id) : `${q(id)} (${q(name)} in the export)`;
+}
+const nameIn = (names: Record<string, string> | undefined, id: string) =>
+  names && Object.hasOwn(names, id) ? names[id] : undefined;
+
+/**
+ * `vendor`: what the reader's own ids are called in the export; a refusal then names both, and suggests
+ * the definition's name closest to the export's.
+ */
+export function cvrProblem(cvr: Cvr, index: DefinitionIndex, vendor?: VendorNames): string | null {
   if (!index.jurisdictions.has(cvr.jurisdiction))
     return `unknown jurisdiction ${q(cvr.jurisdiction)}${didYouMean(cvr.jurisdiction, [...index.jurisdictions])}`;
   if (cvr.precinct !== undefined) {
     const home = index.units.get(cvr.precinct);
-    if (home === undefined)
-      return `unknown precinct ${q(cvr.precinct)}${didYouMean(cvr.precinct, [...index.units.keys()])}`;
+    if (home === undefined) {
+      const name = nameIn(vendor?.units, cvr.precinct);
+      return `unknown precinct ${shown(cvr.precinct, name)}${didYouMean(name ?? cvr.precinct, [...index.units.keys(), ...(index.unitNames ?? [])])}`;
+    }
     if (home !== cvr.jurisdiction)
       return `precinct ${q(cvr.precinct)} belongs to ${q(home)}, not to ${q(cvr.jurisdiction)}`;
   }
-  if (cvr.ballotStyle !== undefined && !index.ballotStyles.has(cvr.ballotStyle))
-    return `unknown ballot style ${q(cvr.ballotStyle)}${didYouMean(cvr.ballotStyle, [...index.ballotStyles])}`;
+  if (cvr.ballotStyle !== undefined && !index.ballotStyles.has(cvr.ballotStyle)) {
+    const name = nameIn(vendor?.ballotStyles, cvr.ballotStyle);
+    return `unknown ballot style ${shown(cvr.ballotStyle, name)}${didYouMean(name ?? cvr.ballotStyle, [...index.ballotStyles])}`;
+  }
   const seen = new Set<string>();
   for (const c of cvr.contests) {
     const entry = index.contests.get(c.contest);
     if (!entry) {
       const known = [...index.contests.values()].flatMap((e) => [e.contest.id, e.contest.title]);
-      return `unknown contest ${q(c.contest)}${didYouMean(c.contest, known)}`;
+      const name = nameIn(vendor?.contests, c.contest);
+      return `unknown contest ${shown(c.contest, name)}${didYouMean(name ?? c.contest, known)}`;
     }
     if (seen.has(c.contest)) return `contest ${q(c.contest)} appears twice`;
     seen.add(c.contest);
@@ -60,11 +80,18 @@ export function cvrProblem(cvr: Cvr, index: DefinitionIndex): string | null {
     }
     const marked = new Set<string>();
     for (const m of c.marks) {
-      if (!choices.has(m.choice))
-        return `contest ${q(c.contest)} has no choice ${q(m.choice)}${didYouMean(
-          m.choice,
+      if (!choices.has(m.choice)) {
+        // The reader's contest id this contest came from is not known here; its choice names are looked up in all.
+        const name = vendor
+          ? Object.values(vendor.choices)
+              .map((names) => nameIn(names, m.choice))
+              .find((n) => n !== undefined)
+          : undefined;
+        return `contest ${q(c.contest)} has no choice ${shown(m.choice, name)}${didYouMean(
+          name ?? m.choice,
           choicesOf(contest).flatMap((x) => [x.id, x.name]),
         )}`;
+      }
       if (contest.type === 'ranked') {
         if (m.rank === undefined)
           return `ranked contest ${q(c.contest)}: a mark for ${q(m.choice)} has no rank`;
