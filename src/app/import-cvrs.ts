@@ -13,7 +13,8 @@ import type { LoadedElection } from '../core/election/load.js';
 import { encodeEvent } from '../core/entries.js';
 import { keyLabel, type Signer, verifierKeyText, vkeyLabel } from '../core/log/note.js';
 import { countsBytes, GROUP_BY, PluralityTally } from '../core/tabulate/plurality.js';
-import type { ReaderOptions, ReadReport } from '../formats/cvr-format.js';
+import type { DerivedDefinition, ReaderOptions, ReadReport } from '../formats/cvr-format.js';
+import { mergeDerivedDefinitions } from '../formats/derived-definition.js';
 import { InputError } from '../formats/errors.js';
 import { type ImportFormat, readerFor, readerNameFor } from '../formats/readers.js';
 import { nodeSha256 } from '../platform/node-sha256.js';
@@ -97,13 +98,35 @@ export async function importFiles(
       `the key given is not this log's signing key (the log is signed by ${vkeyLabel(bound.vkey)})`,
     );
   const out: ImportSummary[] = [];
+  // With no definition loaded, one is derived from every export of the command, not the first alone: the
+  // second file's contests, choices and precincts would otherwise be refused as unknown.
+  const derived = (await store.election()) ? undefined : await deriveFromAll(files, options);
   const pool = PreparePool.open();
   try {
-    for (const file of files) out.push(await importFile(store, file, options, pool));
+    for (const file of files) out.push(await importFile(store, file, options, pool, derived));
   } finally {
     await pool?.close();
   }
   return out;
+}
+
+interface DerivedFromExports {
+  readonly definition: DerivedDefinition;
+  readonly from: readonly string[];
+}
+
+async function deriveFromAll(
+  files: readonly string[],
+  options: ImportOptions,
+): Promise<DerivedFromExports | undefined> {
+  const parts: { file: string; definition: DerivedDefinition }[] = [];
+  for (const file of files) {
+    const reader = readerFor(readerNameFor(options.format, file));
+    const context = await reader.context(file, options.readerOptions ?? {});
+    parts.push({ file, definition: await reader.derive(file, context) });
+  }
+  if (parts.length === 0) return undefined;
+  return { definition: mergeDerivedDefinitions(parts), from: files.map((f) => path.basename(f)) };
 }
 
 /** An export's identity: the SHA-256 of its one file, or of `sha256  name` lines over all its files. */
@@ -119,6 +142,7 @@ async function importFile(
   exportPath: string,
   options: ImportOptions,
   pool: PreparePool | undefined,
+  derivedFromExports: DerivedFromExports | undefined,
 ): Promise<ImportSummary> {
   const readerName = readerNameFor(options.format, exportPath);
   const reader = readerFor(readerName);
@@ -141,15 +165,21 @@ async function importFile(
   const stored = await store.election();
   let election: LoadedElection;
   let derived = false;
+  let derivedFrom = '';
   if (stored) election = parseDefinition('stored definition', stored.bytes);
   else {
-    const d = await reader.derive(exportPath, readerContext);
-    election = parseDefinition(`definition derived from ${exportPath}`, d.bytes);
+    const d = derivedFromExports ?? {
+      definition: await reader.derive(exportPath, readerContext),
+      from: [path.basename(exportPath)],
+    };
+    const from = d.from.join(', ');
+    election = parseDefinition(`definition derived from ${from}`, d.definition.bytes);
     derived = true;
+    derivedFrom = from;
     options.inform?.(
-      `No election definition was loaded: derived one from ${path.basename(exportPath)} (sha256 ${election.sha256}).`,
+      `No election definition was loaded: derived one from ${from} (sha256 ${election.sha256}).`,
     );
-    for (const note of d.notes) options.inform?.(`  ${note}`);
+    for (const note of d.definition.notes) options.inform?.(`  ${note}`);
   }
   const jurisdiction = chooseJurisdiction(election, options.jurisdiction);
   const names = indexNames(election.election, options.mapping);
@@ -178,7 +208,7 @@ async function importFile(
           undefined,
           'another command loaded an election definition while this one read the export; nothing was stored: run the import again',
         );
-      if (derived) await recordElection(w, election, `derived from ${name}`, now, options.signer);
+      if (derived) await recordElection(w, election, `derived from ${derivedFrom}`, now, options.signer);
       const importId = await w.nextImportId();
       const firstEntry = w.size;
       const report: ReadReport = {};
