@@ -15,13 +15,21 @@ export interface DefinitionIndex {
   /** precinct and split names, for suggestions */
   readonly unitNames?: readonly string[];
   readonly ballotStyles: ReadonlySet<string>;
+  /** ballot style id → the precincts or splits it is used in and the districts it carries (empty: not stated) */
+  readonly styles: ReadonlyMap<string, { precincts: ReadonlySet<string>; districts: ReadonlySet<string> }>;
+  /** split id → its precinct */
+  readonly parents: ReadonlyMap<string, string>;
 }
 
 export function indexDefinition(e: Election): DefinitionIndex {
   const units = new Map<string, string>();
+  const parents = new Map<string, string>();
   for (const p of e.precincts) {
     units.set(p.id, p.jurisdiction);
-    for (const s of p.splits) units.set(s.id, p.jurisdiction);
+    for (const s of p.splits) {
+      units.set(s.id, p.jurisdiction);
+      parents.set(s.id, p.id);
+    }
   }
   return {
     jurisdictions: new Set(e.jurisdictions.map((j) => j.id)),
@@ -31,10 +39,23 @@ export function indexDefinition(e: Election): DefinitionIndex {
     units,
     unitNames: e.precincts.flatMap((p) => [p.name, ...p.splits.map((x) => x.name)]),
     ballotStyles: new Set(e.ballotStyles.map((b) => b.id)),
+    styles: new Map(
+      e.ballotStyles.map((b) => [b.id, { precincts: new Set(b.precincts), districts: new Set(b.districts) }]),
+    ),
+    parents,
   };
 }
 
 const q = JSON.stringify;
+/** A few ids of a set, for a message: `"a", "b", "c" and 7 more`. */
+function few(ids: ReadonlySet<string>, shown = 5): string {
+  const list = [...ids];
+  const head = list
+    .slice(0, shown)
+    .map((x) => q(x))
+    .join(', ');
+  return list.length > shown ? `${head} and ${list.length - shown} more` : head;
+}
 
 /** `"portion-2" (named "Precinct 1" in the export)`, when the reader numbers what it names. */
 function shown(id: string, name: string | undefined): string {
@@ -63,6 +84,13 @@ export function cvrProblem(cvr: Cvr, index: DefinitionIndex, vendor?: VendorName
     const name = nameIn(vendor?.ballotStyles, cvr.ballotStyle);
     return `unknown ballot style ${shown(cvr.ballotStyle, name)}${didYouMean(name ?? cvr.ballotStyle, [...index.ballotStyles])}`;
   }
+  const style = cvr.ballotStyle === undefined ? undefined : index.styles.get(cvr.ballotStyle);
+  // A style that lists where it is used: the CVR's precinct (or the precinct of its split) must be one.
+  if (style && cvr.precinct !== undefined && style.precincts.size > 0) {
+    const parent = index.parents.get(cvr.precinct);
+    if (!style.precincts.has(cvr.precinct) && (parent === undefined || !style.precincts.has(parent)))
+      return `precinct ${q(cvr.precinct)} is not in ballot style ${q(cvr.ballotStyle)}, which is used in ${few(style.precincts)}`;
+  }
   const seen = new Set<string>();
   for (const c of cvr.contests) {
     const entry = index.contests.get(c.contest);
@@ -72,6 +100,10 @@ export function cvrProblem(cvr: Cvr, index: DefinitionIndex, vendor?: VendorName
       return `unknown contest ${shown(c.contest, name)}${didYouMean(name ?? c.contest, known)}`;
     }
     if (seen.has(c.contest)) return `contest ${q(c.contest)} appears twice`;
+    // A style that lists its districts carries only their contests.
+    const district = entry.contest.district;
+    if (style && style.districts.size > 0 && district !== undefined && !style.districts.has(district))
+      return `contest ${q(c.contest)} is not on ballot style ${q(cvr.ballotStyle)}: its district ${q(district)} is not one of the style's (${few(style.districts)})`;
     seen.add(c.contest);
     const { contest, choices } = entry;
     for (const r of c.overvotedRanks ?? []) {
