@@ -32,6 +32,11 @@ export interface ImportOptions {
   readonly jurisdiction?: string;
   /** Column layout and labels, for formats that need them (ES&S). */
   readonly readerOptions?: ReaderOptions;
+  /**
+   * CVR ids `<file name>:<record id>`, as RCTab qualifies them: ES&S numbers records per workbook, so the ids
+   * of a county's several workbooks repeat.
+   */
+  readonly qualifyIds?: boolean;
   /** Contest, choice, precinct and ballot style names of the export standardised to the definition's. */
   readonly mapping?: NameMapping;
   readonly now: () => string;
@@ -225,6 +230,7 @@ async function importFile(
           index,
           names: names.value,
           ...(vendorNames ? { vendorNames } : {}),
+          ...(options.qualifyIds ? { qualifyIds: true } : {}),
           definition: election.bytes,
         },
         pool,
@@ -285,11 +291,16 @@ async function importFile(
   } catch (e) {
     if (e instanceof DuplicateCvrError) {
       const [earlier] = await store.findCvr(e.cvrId, e.jurisdiction);
+      // ES&S numbers the records of each workbook from 1: a county's second workbook repeats the first's ids.
+      const perWorkbook =
+        readerName === 'ess' && !options.qualifyIds
+          ? ': ES&S numbers records per workbook, so the ids of several workbooks repeat; import them with --qualify-ids (CVR ids <file name>:<record id>, as RCTab makes them)'
+          : '';
       if (earlier)
         throw new InputError(
           exportPath,
           undefined,
-          `CVR id ${e.cvrId} is already in the store (log entry ${earlier.seq}); nothing was stored`,
+          `CVR id ${e.cvrId} is already in the store (log entry ${earlier.seq}); nothing was stored${perWorkbook}`,
         );
       const at = recent.at(e.seq);
       throw new InputError(

@@ -4,6 +4,7 @@
  * and writes the store (measured: about twice the import rate on two cores); in-process when no worker can start.
  */
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type NameIndex, resolveNames, type VendorNames } from '../core/cvr/resolve.js';
 import { cvrProblem, type DefinitionIndex } from '../core/cvr/validate.js';
@@ -37,6 +38,8 @@ export interface PrepareContext {
   readonly names: NameIndex;
   /** What the reader's own ids are called in the export, when it numbers things (Dominion JSON). */
   readonly vendorNames?: VendorNames;
+  /** CVR ids `<file name>:<record id>` (import --qualify-ids), for exports that number records per file. */
+  readonly qualifyIds?: boolean;
 }
 
 /** A batch of prepared CVRs with their counts (every grouping), which the import adds up and logs. */
@@ -52,7 +55,10 @@ export function prepareBatch(ctx: PrepareContext, batch: readonly RawRecord[]): 
   const cvrs = batch.map((raw) => {
     const { index } = raw;
     const converted = reader.convert(ctx.readerContext, raw, ctx.jurisdiction);
-    const cvr = resolveNames(converted.cvr, ctx.names, ctx.index, ctx.vendorNames);
+    const vendorCvr = ctx.qualifyIds
+      ? { ...converted.cvr, id: `${path.basename(raw.file)}:${converted.cvr.id}` }
+      : converted.cvr;
+    const cvr = resolveNames(vendorCvr, ctx.names, ctx.index, ctx.vendorNames);
     const electionId = converted.electionId;
     const problem = cvrProblem(cvr, ctx.index, ctx.vendorNames);
     if (problem) throw new InputError(raw.file, `${reader.recordLabel(index)} (id ${cvr.id})`, problem);
@@ -117,6 +123,7 @@ export interface WorkerInit {
   /** Names to ids (the definition's and the office's mapping), built once on the reading thread. */
   readonly names: NameIndex;
   readonly vendorNames?: VendorNames;
+  readonly qualifyIds?: boolean;
 }
 
 export type WorkerReply =
@@ -225,6 +232,7 @@ export async function* prepareCvrs(
       definition: ctx.definition,
       names: ctx.names,
       ...(ctx.vendorNames ? { vendorNames: ctx.vendorNames } : {}),
+      ...(ctx.qualifyIds ? { qualifyIds: true } : {}),
     });
     return;
   }

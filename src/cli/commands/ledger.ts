@@ -66,6 +66,10 @@ export function registerLedgerCommands(program: Command): void {
       '--mapping <file>',
       'name standardisation (JSON: {"contests": {"<export name>": "<contest>"}, "choices": {"<contest>": {"<export name>": "<choice>"}}, "precincts": {"<export name>": "<precinct>"}, "ballotStyles": {"<export name>": "<ballot style>"}})',
     )
+    .option(
+      '--qualify-ids',
+      'CVR ids <file name>:<record id>, as RCTab makes them (ES&S numbers records per workbook)',
+    )
     .option('--json', 'machine-readable output')
     .argument('<files...>', 'CVR exports: files, or folders where the vendor writes one (Dominion)')
     .action(
@@ -77,6 +81,7 @@ export function registerLedgerCommands(program: Command): void {
             format: string;
             jurisdiction?: string;
             mapping?: string;
+            qualifyIds?: boolean;
             json?: boolean;
           },
       ) => {
@@ -95,6 +100,7 @@ export function registerLedgerCommands(program: Command): void {
                 jurisdiction: o.jurisdiction,
                 readerOptions: o,
                 ...(mapping ? { mapping } : {}),
+                ...(o.qualifyIds ? { qualifyIds: true } : {}),
                 now,
                 inform,
                 onFileStart: (file, bytes) => bar.start(bytes, `importing ${file}`),
