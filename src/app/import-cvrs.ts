@@ -306,7 +306,7 @@ async function importFile(
       throw new InputError(
         at?.file ?? exportPath,
         at ? reader.recordLabel(at.index) : undefined,
-        `CVR id ${e.cvrId} appears twice in this import`,
+        `CVR id ${e.cvrId} appears twice in this import${reader.duplicateIdReason ? `: ${reader.duplicateIdReason}` : ''}`,
       );
     }
     throw e;

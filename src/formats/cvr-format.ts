@@ -70,6 +70,8 @@ export interface CvrFormatReader<Ctx> {
    * with ids of its own resolves them by name (and by the office's mapping of names).
    */
   vendorNames?(ctx: Ctx): VendorNames;
+  /** Why a CVR id can repeat within one export of this format, when the layout itself explains it. */
+  readonly duplicateIdReason?: string;
   /** A definition derived from the export itself, for offices that load none. */
   derive(path: string, ctx: Ctx): Promise<DerivedDefinition>;
 }
