@@ -37,6 +37,8 @@ export interface ImportOptions {
    * of a county's several workbooks repeat.
    */
   readonly qualifyIds?: boolean;
+  /** Refuse an export holding a ballot with no marks in any contest, naming the first (an export of empty rows). */
+  readonly refuseEmpty?: boolean;
   /** Contest, choice, precinct and ballot style names of the export standardised to the definition's. */
   readonly mapping?: NameMapping;
   readonly now: () => string;
@@ -50,6 +52,8 @@ export interface ImportSummary {
   readonly file: string;
   readonly sha256: string;
   readonly cvrs: number;
+  /** CVRs with no marks in any contest: blank ballots, or the empty rows of a workbook. */
+  readonly withoutMarks: number;
   readonly firstEntry: number;
   readonly logSize: number;
   readonly derivedDefinition: boolean;
@@ -231,12 +235,15 @@ async function importFile(
           names: names.value,
           ...(vendorNames ? { vendorNames } : {}),
           ...(options.qualifyIds ? { qualifyIds: true } : {}),
+          ...(options.refuseEmpty ? { refuseEmpty: true } : {}),
           definition: election.bytes,
         },
         pool,
       );
+      let withoutMarks = 0;
       for await (const batch of prepared) {
         counts.addCounts(batch.counts);
+        withoutMarks += batch.withoutMarks;
         for (const cvr of batch.cvrs) {
           recent.add(w.size, cvr.file, cvr.index);
           if (cvr.electionId !== undefined && !electionIds.has(cvr.electionId))
@@ -286,7 +293,15 @@ async function importFile(
       });
       await w.append(event, { kind: 'event', jurisdiction: null, cvr_id: null, import_id: importId });
       await w.checkpoint(options.signer, now);
-      return { file: exportPath, sha256, cvrs, firstEntry, logSize: w.size, derivedDefinition: derived };
+      return {
+        file: exportPath,
+        sha256,
+        cvrs,
+        withoutMarks,
+        firstEntry,
+        logSize: w.size,
+        derivedDefinition: derived,
+      };
     });
   } catch (e) {
     if (e instanceof DuplicateCvrError) {

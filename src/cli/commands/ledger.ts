@@ -70,6 +70,10 @@ export function registerLedgerCommands(program: Command): void {
       '--qualify-ids',
       'CVR ids <file name>:<record id>, as RCTab makes them (ES&S numbers records per workbook)',
     )
+    .option(
+      '--refuse-empty',
+      'refuse an export holding a ballot with no marks in any contest (an export of empty rows), naming the first',
+    )
     .option('--json', 'machine-readable output')
     .argument('<files...>', 'CVR exports: files, or folders where the vendor writes one (Dominion)')
     .action(
@@ -82,6 +86,7 @@ export function registerLedgerCommands(program: Command): void {
             jurisdiction?: string;
             mapping?: string;
             qualifyIds?: boolean;
+            refuseEmpty?: boolean;
             json?: boolean;
           },
       ) => {
@@ -101,6 +106,7 @@ export function registerLedgerCommands(program: Command): void {
                 readerOptions: o,
                 ...(mapping ? { mapping } : {}),
                 ...(o.qualifyIds ? { qualifyIds: true } : {}),
+                ...(o.refuseEmpty ? { refuseEmpty: true } : {}),
                 now,
                 inform,
                 onFileStart: (file, bytes) => bar.start(bytes, `importing ${file}`),
@@ -112,12 +118,26 @@ export function registerLedgerCommands(program: Command): void {
           if (o.json) printJson({ imports: results });
           else
             for (const r of results)
-              say(`Imported ${r.cvrs} CVRs from ${r.file}; log size ${r.logSize}, checkpoint signed.`);
+              say(
+                `Imported ${r.cvrs} CVRs from ${r.file}; log size ${r.logSize}, checkpoint signed.${withoutMarksNote(r)}`,
+              );
         } finally {
           bar.stop();
         }
       },
     );
+}
+
+/** Ballots with no marks in any contest, said plainly: a workbook of empty rows imports as that many blank ballots. */
+function withoutMarksNote(r: { cvrs: number; withoutMarks: number }): string {
+  if (r.withoutMarks === 0) return '';
+  const which =
+    r.withoutMarks === r.cvrs
+      ? r.cvrs === 1
+        ? ' The ballot has no marks in any contest'
+        : ` None of the ${r.cvrs} ballots has a mark in any contest`
+      : ` ${r.withoutMarks} of the ${r.cvrs} ballots have no marks in any contest`;
+  return `${which} (blank ballots, or empty rows of the export; import --refuse-empty refuses such a file).`;
 }
 
 async function readNameMapping(file: string): Promise<NameMapping> {
