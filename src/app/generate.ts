@@ -13,6 +13,7 @@ import { writeDominionExport } from '../formats/dominion/dominion-writer.js';
 import { writeEssWorkbook } from '../formats/ess/ess-writer.js';
 import { writeGenericCsv } from '../formats/generic/generic-csv-writer.js';
 import { writeHartFolder } from '../formats/hart/hart-writer.js';
+import { writeRanksCsv } from '../formats/ranks/ranks-writer.js';
 import type { ImportFormat } from '../formats/readers.js';
 import { type SyntheticOptions, syntheticElection } from '../formats/synthetic/election.js';
 import { type PaperDifference, paperVariant } from '../formats/synthetic/paper.js';
@@ -25,6 +26,7 @@ export const GENERATE_FORMATS = [
   'hart',
   'clearballot',
   'csv',
+  'ranks',
 ] as const;
 export type GenerateFormat = (typeof GENERATE_FORMATS)[number];
 
@@ -32,8 +34,8 @@ export type GenerateFormat = (typeof GENERATE_FORMATS)[number];
 export const importFormatOf = (format: GenerateFormat): ImportFormat =>
   format === 'dominion-csv' ? 'dominion' : format;
 
-/** Ballot-per-row RCV exports hold the ranked contest alone. */
-const RANKED_ONLY: readonly string[] = ['ess', 'csv'];
+/** Ballot-per-row RCV exports (and the long format of rankings) hold the ranked contest alone. */
+const RANKED_ONLY: readonly string[] = ['ess', 'csv', 'ranks'];
 
 export interface GeneratedElection {
   readonly dir: string;
@@ -128,8 +130,12 @@ export async function generateElection(
   const ranked = synth.election.contests.find((c) => c.type === 'ranked');
   if (RANKED_ONLY.includes(options.format)) {
     if (!ranked) throw new Error('the synthetic election has no ranked contest');
-    const file = path.join(dir, options.format === 'ess' ? 'ess-cvr.xlsx' : 'cvr.csv');
+    const file = path.join(
+      dir,
+      options.format === 'ess' ? 'ess-cvr.xlsx' : options.format === 'ranks' ? 'ranks.csv' : 'cvr.csv',
+    );
     if (options.format === 'ess') await writeEssWorkbook(file, ranked, all);
+    else if (options.format === 'ranks') await writeRanksCsv(file, ranked, all);
     else await writeGenericCsv(file, ranked, all);
     cvrFiles.push(file);
   } else if (options.format === 'clearballot') {

@@ -13,7 +13,8 @@ import type { LoadedElection } from '../core/election/load.js';
 import { encodeEvent } from '../core/entries.js';
 import { keyLabel, type Signer, verifierKeyText, vkeyLabel } from '../core/log/note.js';
 import { countsBytes, GROUP_BY, PluralityTally } from '../core/tabulate/plurality.js';
-import type { ReaderOptions, ReadReport } from '../formats/cvr-format.js';
+import type { DerivedDefinition, ReaderOptions, ReadReport } from '../formats/cvr-format.js';
+import { mergeDerivedDefinitions } from '../formats/derived-definition.js';
 import { InputError } from '../formats/errors.js';
 import { type ImportFormat, readerFor, readerNameFor } from '../formats/readers.js';
 import { nodeSha256 } from '../platform/node-sha256.js';
@@ -31,7 +32,14 @@ export interface ImportOptions {
   readonly jurisdiction?: string;
   /** Column layout and labels, for formats that need them (ES&S). */
   readonly readerOptions?: ReaderOptions;
-  /** Contest and choice names of the export standardised to the definition's. */
+  /**
+   * CVR ids `<file name>:<record id>`, as RCTab qualifies them: ES&S numbers records per workbook, so the ids
+   * of a county's several workbooks repeat.
+   */
+  readonly qualifyIds?: boolean;
+  /** Refuse an export holding a ballot with no marks in any contest, naming the first (an export of empty rows). */
+  readonly refuseEmpty?: boolean;
+  /** Contest, choice, precinct and ballot style names of the export standardised to the definition's. */
   readonly mapping?: NameMapping;
   readonly now: () => string;
   /** Messages for the person running the import (derived definitions and the like). */
@@ -44,6 +52,8 @@ export interface ImportSummary {
   readonly file: string;
   readonly sha256: string;
   readonly cvrs: number;
+  /** CVRs with no marks in any contest: blank ballots, or the empty rows of a workbook. */
+  readonly withoutMarks: number;
   readonly firstEntry: number;
   readonly logSize: number;
   readonly derivedDefinition: boolean;
@@ -97,13 +107,35 @@ export async function importFiles(
       `the key given is not this log's signing key (the log is signed by ${vkeyLabel(bound.vkey)})`,
     );
   const out: ImportSummary[] = [];
+  // With no definition loaded, one is derived from every export of the command, not the first alone: the
+  // second file's contests, choices and precincts would otherwise be refused as unknown.
+  const derived = (await store.election()) ? undefined : await deriveFromAll(files, options);
   const pool = PreparePool.open();
   try {
-    for (const file of files) out.push(await importFile(store, file, options, pool));
+    for (const file of files) out.push(await importFile(store, file, options, pool, derived));
   } finally {
     await pool?.close();
   }
   return out;
+}
+
+interface DerivedFromExports {
+  readonly definition: DerivedDefinition;
+  readonly from: readonly string[];
+}
+
+async function deriveFromAll(
+  files: readonly string[],
+  options: ImportOptions,
+): Promise<DerivedFromExports | undefined> {
+  const parts: { file: string; definition: DerivedDefinition }[] = [];
+  for (const file of files) {
+    const reader = readerFor(readerNameFor(options.format, file));
+    const context = await reader.context(file, options.readerOptions ?? {});
+    parts.push({ file, definition: await reader.derive(file, context) });
+  }
+  if (parts.length === 0) return undefined;
+  return { definition: mergeDerivedDefinitions(parts), from: files.map((f) => path.basename(f)) };
 }
 
 /** An export's identity: the SHA-256 of its one file, or of `sha256  name` lines over all its files. */
@@ -119,6 +151,7 @@ async function importFile(
   exportPath: string,
   options: ImportOptions,
   pool: PreparePool | undefined,
+  derivedFromExports: DerivedFromExports | undefined,
 ): Promise<ImportSummary> {
   const readerName = readerNameFor(options.format, exportPath);
   const reader = readerFor(readerName);
@@ -141,20 +174,27 @@ async function importFile(
   const stored = await store.election();
   let election: LoadedElection;
   let derived = false;
+  let derivedFrom = '';
   if (stored) election = parseDefinition('stored definition', stored.bytes);
   else {
-    const d = await reader.derive(exportPath, readerContext);
-    election = parseDefinition(`definition derived from ${exportPath}`, d.bytes);
+    const d = derivedFromExports ?? {
+      definition: await reader.derive(exportPath, readerContext),
+      from: [path.basename(exportPath)],
+    };
+    const from = d.from.join(', ');
+    election = parseDefinition(`definition derived from ${from}`, d.definition.bytes);
     derived = true;
+    derivedFrom = from;
     options.inform?.(
-      `No election definition was loaded: derived one from ${path.basename(exportPath)} (sha256 ${election.sha256}).`,
+      `No election definition was loaded: derived one from ${from} (sha256 ${election.sha256}).`,
     );
-    for (const note of d.notes) options.inform?.(`  ${note}`);
+    for (const note of d.definition.notes) options.inform?.(`  ${note}`);
   }
   const jurisdiction = chooseJurisdiction(election, options.jurisdiction);
   const names = indexNames(election.election, options.mapping);
   if (!names.ok) throw new InputError(exportPath, undefined, names.error.join('; '));
   const index = indexDefinition(election.election);
+  const vendorNames = reader.vendorNames?.(readerContext);
   const by = keyLabel(options.signer);
   const now = options.now();
   const name = path.basename(exportPath);
@@ -177,7 +217,7 @@ async function importFile(
           undefined,
           'another command loaded an election definition while this one read the export; nothing was stored: run the import again',
         );
-      if (derived) await recordElection(w, election, `derived from ${name}`, now, options.signer);
+      if (derived) await recordElection(w, election, `derived from ${derivedFrom}`, now, options.signer);
       const importId = await w.nextImportId();
       const firstEntry = w.size;
       const report: ReadReport = {};
@@ -193,12 +233,17 @@ async function importFile(
           jurisdiction,
           index,
           names: names.value,
+          ...(vendorNames ? { vendorNames } : {}),
+          ...(options.qualifyIds ? { qualifyIds: true } : {}),
+          ...(options.refuseEmpty ? { refuseEmpty: true } : {}),
           definition: election.bytes,
         },
         pool,
       );
+      let withoutMarks = 0;
       for await (const batch of prepared) {
         counts.addCounts(batch.counts);
+        withoutMarks += batch.withoutMarks;
         for (const cvr of batch.cvrs) {
           recent.add(w.size, cvr.file, cvr.index);
           if (cvr.electionId !== undefined && !electionIds.has(cvr.electionId))
@@ -248,22 +293,35 @@ async function importFile(
       });
       await w.append(event, { kind: 'event', jurisdiction: null, cvr_id: null, import_id: importId });
       await w.checkpoint(options.signer, now);
-      return { file: exportPath, sha256, cvrs, firstEntry, logSize: w.size, derivedDefinition: derived };
+      return {
+        file: exportPath,
+        sha256,
+        cvrs,
+        withoutMarks,
+        firstEntry,
+        logSize: w.size,
+        derivedDefinition: derived,
+      };
     });
   } catch (e) {
     if (e instanceof DuplicateCvrError) {
       const [earlier] = await store.findCvr(e.cvrId, e.jurisdiction);
+      // ES&S numbers the records of each workbook from 1: a county's second workbook repeats the first's ids.
+      const perWorkbook =
+        readerName === 'ess' && !options.qualifyIds
+          ? ': ES&S numbers records per workbook, so the ids of several workbooks repeat; import them with --qualify-ids (CVR ids <file name>:<record id>, as RCTab makes them)'
+          : '';
       if (earlier)
         throw new InputError(
           exportPath,
           undefined,
-          `CVR id ${e.cvrId} is already in the store (log entry ${earlier.seq}); nothing was stored`,
+          `CVR id ${e.cvrId} is already in the store (log entry ${earlier.seq}); nothing was stored${perWorkbook}`,
         );
       const at = recent.at(e.seq);
       throw new InputError(
         at?.file ?? exportPath,
         at ? reader.recordLabel(at.index) : undefined,
-        `CVR id ${e.cvrId} appears twice in this import`,
+        `CVR id ${e.cvrId} appears twice in this import${reader.duplicateIdReason ? `: ${reader.duplicateIdReason}` : ''}`,
       );
     }
     throw e;

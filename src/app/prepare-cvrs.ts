@@ -4,8 +4,10 @@
  * and writes the store (measured: about twice the import rate on two cores); in-process when no worker can start.
  */
 import { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { type NameIndex, resolveNames } from '../core/cvr/resolve.js';
+import type { Cvr } from '../core/cvr/model.js';
+import { type NameIndex, resolveNames, type VendorNames } from '../core/cvr/resolve.js';
 import { cvrProblem, type DefinitionIndex } from '../core/cvr/validate.js';
 import type { Election } from '../core/election/schema.js';
 import { encodeCvr } from '../core/entries.js';
@@ -35,36 +37,62 @@ export interface PrepareContext {
   readonly jurisdiction: string;
   readonly index: DefinitionIndex;
   readonly names: NameIndex;
+  /** What the reader's own ids are called in the export, when it numbers things (Dominion JSON). */
+  readonly vendorNames?: VendorNames;
+  /** CVR ids `<file name>:<record id>` (import --qualify-ids), for exports that number records per file. */
+  readonly qualifyIds?: boolean;
+  /** Refuse a ballot with no marks in any contest (import --refuse-empty): an export of empty rows. */
+  readonly refuseEmpty?: boolean;
 }
 
 /** A batch of prepared CVRs with their counts (every grouping), which the import adds up and logs. */
 export interface PreparedBatch {
   readonly cvrs: PreparedCvr[];
   readonly counts: TallyCounts;
+  /** How many of the batch's ballots have no marks in any contest. */
+  readonly withoutMarks: number;
 }
+
+/** No mark and no recorded overvote in any contest: a blank ballot, or an empty row of a workbook. */
+const hasNoMarks = (cvr: Cvr) =>
+  cvr.contests.every((c) => c.marks.length === 0 && (c.overvotedRanks?.length ?? 0) === 0);
 
 /** Prepares a batch; throws InputError naming the first bad record. Duplicate ids within the batch are the caller's. */
 export function prepareBatch(ctx: PrepareContext, batch: readonly RawRecord[]): PreparedBatch {
   const reader = readerFor(ctx.reader);
   const tally = new PluralityTally(ctx.election, GROUP_BY);
+  let withoutMarks = 0;
   const cvrs = batch.map((raw) => {
     const { index } = raw;
     const converted = reader.convert(ctx.readerContext, raw, ctx.jurisdiction);
-    const cvr = resolveNames(converted.cvr, ctx.names, ctx.index);
+    const vendorCvr = ctx.qualifyIds
+      ? { ...converted.cvr, id: `${path.basename(raw.file)}:${converted.cvr.id}` }
+      : converted.cvr;
+    const cvr = resolveNames(vendorCvr, ctx.names, ctx.index, ctx.vendorNames);
     const electionId = converted.electionId;
-    const problem = cvrProblem(cvr, ctx.index);
+    const problem = cvrProblem(cvr, ctx.index, ctx.vendorNames);
     if (problem) throw new InputError(raw.file, `${reader.recordLabel(index)} (id ${cvr.id})`, problem);
+    if (hasNoMarks(cvr)) {
+      if (ctx.refuseEmpty)
+        throw new InputError(
+          raw.file,
+          `${reader.recordLabel(index)} (id ${cvr.id})`,
+          'the ballot has no marks in any contest (an empty row?): refused by --refuse-empty; nothing was stored',
+        );
+      withoutMarks++;
+    }
     tally.add(cvr);
     const body = encodeCvr(cvr);
     return { index, file: raw.file, id: cvr.id, electionId, body, leafHash: nodeMerkleHasher.hashLeaf(body) };
   });
-  return { cvrs, counts: tally.counts() };
+  return { cvrs, counts: tally.counts(), withoutMarks };
 }
 
 // ---- the wire format between threads: one buffer of bodies, one of hashes, so transfers stay cheap ----
 
 export interface PackedBatch {
   readonly counts: TallyCounts;
+  readonly withoutMarks: number;
   readonly indices: number[];
   readonly files: string[];
   readonly ids: string[];
@@ -74,7 +102,7 @@ export interface PackedBatch {
   readonly hashes: Uint8Array;
 }
 
-export function packBatch({ cvrs: items, counts }: PreparedBatch): PackedBatch {
+export function packBatch({ cvrs: items, counts, withoutMarks }: PreparedBatch): PackedBatch {
   const offsets = new Uint32Array(items.length + 1);
   for (let i = 0; i < items.length; i++) offsets[i + 1] = offsets[i]! + items[i]!.body.length;
   const bodies = new Uint8Array(offsets[items.length]!);
@@ -85,6 +113,7 @@ export function packBatch({ cvrs: items, counts }: PreparedBatch): PackedBatch {
   });
   return {
     counts,
+    withoutMarks,
     indices: items.map((i) => i.index),
     files: items.map((i) => i.file),
     ids: items.map((i) => i.id),
@@ -104,7 +133,7 @@ export function unpackBatch(p: PackedBatch): PreparedBatch {
     body: p.bodies.subarray(p.offsets[i]!, p.offsets[i + 1]!),
     leafHash: p.hashes.subarray(i * HASH_SIZE, (i + 1) * HASH_SIZE),
   }));
-  return { cvrs, counts: p.counts };
+  return { cvrs, counts: p.counts, withoutMarks: p.withoutMarks };
 }
 
 export interface WorkerInit {
@@ -114,6 +143,9 @@ export interface WorkerInit {
   readonly definition: Uint8Array;
   /** Names to ids (the definition's and the office's mapping), built once on the reading thread. */
   readonly names: NameIndex;
+  readonly vendorNames?: VendorNames;
+  readonly qualifyIds?: boolean;
+  readonly refuseEmpty?: boolean;
 }
 
 export type WorkerReply =
@@ -221,6 +253,9 @@ export async function* prepareCvrs(
       jurisdiction: ctx.jurisdiction,
       definition: ctx.definition,
       names: ctx.names,
+      ...(ctx.vendorNames ? { vendorNames: ctx.vendorNames } : {}),
+      ...(ctx.qualifyIds ? { qualifyIds: true } : {}),
+      ...(ctx.refuseEmpty ? { refuseEmpty: true } : {}),
     });
     return;
   }

@@ -5,6 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { Cvr } from '../core/cvr/model.js';
+import type { VendorNames } from '../core/cvr/resolve.js';
 import { InputError } from './errors.js';
 
 export interface RawRecord {
@@ -64,6 +65,13 @@ export interface CvrFormatReader<Ctx> {
     onBytes?: (n: number) => void,
   ): AsyncGenerator<RawRecord>;
   convert(ctx: Ctx, raw: RawRecord, jurisdiction: string): ConvertedCvr;
+  /**
+   * For readers whose ids are the vendor's numbers: what the export calls each of them, so a loaded definition
+   * with ids of its own resolves them by name (and by the office's mapping of names).
+   */
+  vendorNames?(ctx: Ctx): VendorNames;
+  /** Why a CVR id can repeat within one export of this format, when the layout itself explains it. */
+  readonly duplicateIdReason?: string;
   /** A definition derived from the export itself, for offices that load none. */
   derive(path: string, ctx: Ctx): Promise<DerivedDefinition>;
 }

@@ -1,9 +1,11 @@
 /** The one way readers build a definition derived from an export: defaults, serialisation, and the notes. */
+import path from 'node:path';
 import { utf8 } from '../core/bytes.js';
 import type { Cvr } from '../core/cvr/model.js';
 import { isWriteInLabel } from '../core/cvr/resolve.js';
 import type { CandidateContest, Contest, Election } from '../core/election/schema.js';
 import type { CvrFormatReader, DerivedDefinition } from './cvr-format.js';
+import { InputError } from './errors.js';
 
 type Candidate = CandidateContest['candidates'][number];
 
@@ -91,3 +93,76 @@ export async function unitsSeen<Ctx>(
   }
   return { precincts, styles };
 }
+
+/**
+ * One definition derived from several exports (an import of several files with no definition loaded): every
+ * file's contests, choices, precincts, splits and ballot styles, each once by id, in the order first seen;
+ * title, id and date from the first. A contest two files describe differently (type, seats) is refused; a
+ * ranked contest takes the most ranks any file allows (a workbook may have fewer rank columns).
+ */
+export function mergeDerivedDefinitions(
+  parts: readonly { readonly file: string; readonly definition: DerivedDefinition }[],
+): DerivedDefinition {
+  const [first, ...rest] = parts;
+  if (!first) throw new Error('no definitions to merge');
+  if (rest.length === 0) return first.definition;
+  const text = new TextDecoder();
+  const parse = (d: DerivedDefinition) => JSON.parse(text.decode(d.bytes)) as Election;
+  const merged = parse(first.definition);
+  const notes = [...first.definition.notes];
+  const byId = <T extends { id: string }>(into: T[], from: readonly T[], join?: (a: T, b: T) => T) => {
+    for (const item of from) {
+      const at = into.findIndex((x) => x.id === item.id);
+      if (at < 0) into.push(item);
+      else if (join) into[at] = join(into[at]!, item);
+    }
+  };
+  const union = (a: readonly string[], b: readonly string[]) => [...new Set([...a, ...b])];
+  for (const { file, definition } of rest) {
+    const e = parse(definition);
+    notes.push(...definition.notes.map((n) => `${path.basename(file)}: ${n}`));
+    byId(merged.jurisdictions, e.jurisdictions);
+    byId(merged.parties, e.parties);
+    byId(merged.districts, e.districts);
+    byId(merged.precincts, e.precincts, (a, b) => {
+      const splits = [...a.splits];
+      byId(splits, b.splits);
+      return { ...a, districts: union(a.districts, b.districts), splits };
+    });
+    byId(merged.ballotStyles, e.ballotStyles, (a, b) => ({
+      ...a,
+      precincts: union(a.precincts, b.precincts),
+      districts: union(a.districts, b.districts),
+    }));
+    byId(merged.contests, e.contests, (a, b) => {
+      const seats = (c: Contest) => (c.type === 'yesno' ? 1 : c.seats);
+      if (a.type !== b.type || seats(a) !== seats(b))
+        throw new InputError(
+          file,
+          undefined,
+          `contest ${JSON.stringify(a.id)} is ${describe(b)} in this export but ${describe(a)} in ${path.basename(first.file)}: the exports do not describe one election`,
+        );
+      if (a.type === 'yesno' && b.type === 'yesno') {
+        const choices = [...a.choices];
+        byId(choices, b.choices);
+        return { ...a, choices };
+      }
+      if (a.type === 'yesno' || b.type === 'yesno') return a;
+      const candidates = [...a.candidates];
+      byId(candidates, b.candidates);
+      if (a.type === 'ranked' && b.type === 'ranked')
+        return { ...a, candidates, maxRankings: Math.max(a.maxRankings, b.maxRankings) };
+      if (a.type === 'candidate' && b.type === 'candidate')
+        return { ...a, candidates, votesAllowed: Math.max(a.votesAllowed, b.votesAllowed) };
+      return a;
+    });
+  }
+  merged.precincts.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  merged.ballotStyles.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { bytes: utf8(`${JSON.stringify(merged, null, 2)}\n`), notes };
+}
+
+const describe = (c: Contest) =>
+  c.type === 'yesno'
+    ? 'a yes/no contest'
+    : `${c.type === 'ranked' ? 'ranked' : 'vote for'} (${c.seats} seats)`;

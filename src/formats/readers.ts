@@ -7,6 +7,7 @@ import { dominionFormat } from './dominion/dominion-format.js';
 import { essFormat } from './ess/ess-format.js';
 import { genericCsvFormat } from './generic/generic-csv-format.js';
 import { hartFormat } from './hart/hart-format.js';
+import { ranksFormat } from './ranks/ranks-format.js';
 
 const READERS = {
   cdf: cdfFormat,
@@ -15,6 +16,7 @@ const READERS = {
   clearballot: clearBallotFormat,
   hart: hartFormat,
   csv: genericCsvFormat,
+  ranks: ranksFormat,
 } as const;
 
 export type ImportFormat = keyof typeof READERS;

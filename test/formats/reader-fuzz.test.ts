@@ -89,6 +89,11 @@ it('Dominion CSV reader: mutated exports are imported whole or refused as bad in
   await fuzzOneFile('dominion', g.cvrFiles[0]!, 'cvr-export.csv', 40);
 });
 
+it('ranks reader: mutated files are imported whole or refused as bad input', async () => {
+  const g = await generateElection(tempDir(), { ballots: 60, seed: 'fuzz-ranks', format: 'ranks' });
+  await fuzzOneFile('ranks', g.cvrFiles[0]!, 'ranks.csv', 40);
+});
+
 describeWithShared(
   'Dominion reader fuzz',
   'conformance/rctab/dominion_multi_file/dominion_multi_file_input_data',

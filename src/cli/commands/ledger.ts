@@ -64,7 +64,15 @@ export function registerLedgerCommands(program: Command): void {
     .option('--overvote-delimiter <text>', 'ES&S: separator of several names in one cell')
     .option(
       '--mapping <file>',
-      'contest and choice standardisation (JSON: {"contests": {"<export name>": "<contest>"}, "choices": {"<contest>": {"<export name>": "<choice>"}}})',
+      'name standardisation (JSON: {"contests": {"<export name>": "<contest>"}, "choices": {"<contest>": {"<export name>": "<choice>"}}, "precincts": {"<export name>": "<precinct>"}, "ballotStyles": {"<export name>": "<ballot style>"}})',
+    )
+    .option(
+      '--qualify-ids',
+      'CVR ids <file name>:<record id>, as RCTab makes them (ES&S numbers records per workbook)',
+    )
+    .option(
+      '--refuse-empty',
+      'refuse an export holding a ballot with no marks in any contest (an export of empty rows), naming the first',
     )
     .option('--json', 'machine-readable output')
     .argument('<files...>', 'CVR exports: files, or folders where the vendor writes one (Dominion)')
@@ -77,6 +85,8 @@ export function registerLedgerCommands(program: Command): void {
             format: string;
             jurisdiction?: string;
             mapping?: string;
+            qualifyIds?: boolean;
+            refuseEmpty?: boolean;
             json?: boolean;
           },
       ) => {
@@ -95,6 +105,8 @@ export function registerLedgerCommands(program: Command): void {
                 jurisdiction: o.jurisdiction,
                 readerOptions: o,
                 ...(mapping ? { mapping } : {}),
+                ...(o.qualifyIds ? { qualifyIds: true } : {}),
+                ...(o.refuseEmpty ? { refuseEmpty: true } : {}),
                 now,
                 inform,
                 onFileStart: (file, bytes) => bar.start(bytes, `importing ${file}`),
@@ -106,12 +118,26 @@ export function registerLedgerCommands(program: Command): void {
           if (o.json) printJson({ imports: results });
           else
             for (const r of results)
-              say(`Imported ${r.cvrs} CVRs from ${r.file}; log size ${r.logSize}, checkpoint signed.`);
+              say(
+                `Imported ${r.cvrs} CVRs from ${r.file}; log size ${r.logSize}, checkpoint signed.${withoutMarksNote(r)}`,
+              );
         } finally {
           bar.stop();
         }
       },
     );
+}
+
+/** Ballots with no marks in any contest, said plainly: a workbook of empty rows imports as that many blank ballots. */
+function withoutMarksNote(r: { cvrs: number; withoutMarks: number }): string {
+  if (r.withoutMarks === 0) return '';
+  const which =
+    r.withoutMarks === r.cvrs
+      ? r.cvrs === 1
+        ? ' The ballot has no marks in any contest'
+        : ` None of the ${r.cvrs} ballots has a mark in any contest`
+      : ` ${r.withoutMarks} of the ${r.cvrs} ballots have no marks in any contest`;
+  return `${which} (blank ballots, or empty rows of the export; import --refuse-empty refuses such a file).`;
 }
 
 async function readNameMapping(file: string): Promise<NameMapping> {

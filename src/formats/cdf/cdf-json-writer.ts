@@ -1,8 +1,15 @@
-/** Writes a NIST SP 1500-103 CastVoteRecordReport (JSON) as a stream, the way a CDF-exporting system does. */
+/**
+ * Writes a NIST SP 1500-103 CastVoteRecordReport (JSON) as a stream, the way a CDF-exporting system does, valid
+ * against the published JSON schema (tested): SP 1500-103 has no property for a ranked contest's number of
+ * ranks, so it is written as the contest's `Code` of `OtherType` `NumberOfRanks` (the schema's extension
+ * point, which the reader takes); the county, not a reporting unit type the schema lists, is `Type: other`,
+ * `OtherType: county`.
+ */
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import type { Cvr } from '../../core/cvr/model.js';
 import type { Election } from '../../core/election/schema.js';
+import { NUMBER_OF_RANKS } from './cdf-schema.js';
 
 export function cdfElection(e: Election) {
   const candidates = e.contests.flatMap((c) =>
@@ -32,7 +39,19 @@ export function cdfElection(e: Election) {
             Name: c.title,
             NumberElected: c.seats,
             VotesAllowed: c.type === 'candidate' ? c.votesAllowed : 1,
-            ...(c.type === 'ranked' ? { VoteVariation: 'rcv', NumberOfRanks: c.maxRankings } : {}),
+            ...(c.type === 'ranked'
+              ? {
+                  VoteVariation: 'rcv',
+                  Code: [
+                    {
+                      '@type': 'CVR.Code',
+                      Type: 'other',
+                      OtherType: NUMBER_OF_RANKS,
+                      Value: String(c.maxRankings),
+                    },
+                  ],
+                }
+              : {}),
             ContestSelection: c.candidates.map((x) =>
               x.writeIn
                 ? { '@id': x.id, '@type': 'CVR.CandidateSelection', IsWriteIn: true }
@@ -99,7 +118,8 @@ export async function writeCdfReport(
       '@id': election.jurisdictions[0]!.id,
       '@type': 'CVR.GpUnit',
       Name: election.jurisdictions[0]!.name,
-      Type: 'county',
+      Type: 'other',
+      OtherType: 'county',
     },
     ...election.precincts.flatMap((p) => [
       { '@id': p.id, '@type': 'CVR.GpUnit', Name: p.name, Type: 'precinct' },

@@ -96,7 +96,18 @@ export const CdfElectionContestSchema = z.looseObject({
   Name: z.string().optional(),
   VotesAllowed: z.number().int().min(1).optional(),
   NumberElected: z.number().int().min(1).optional(),
+  /** Not in SP 1500-103, but written by some systems (and by Tallyproof before its reports were schema-valid). */
   NumberOfRanks: z.number().int().min(1).optional(),
+  /** Identifiers; a ranked contest's number of ranks as `{Type: "other", OtherType: "NumberOfRanks", Value}`. */
+  Code: z
+    .array(
+      z.looseObject({
+        Type: z.string().optional(),
+        OtherType: z.string().optional(),
+        Value: z.string().optional(),
+      }),
+    )
+    .optional(),
   VoteVariation: z.string().optional(),
   ElectionDistrictId: z.string().optional(),
   ContestSelection: z.array(CdfElectionContestSelectionSchema).default([]),
@@ -112,3 +123,7 @@ export const CdfElectionSchema = z.looseObject({
 });
 export type CdfElection = z.infer<typeof CdfElectionSchema>;
 export type CdfGpUnit = z.infer<typeof CdfGpUnitSchema>;
+export type CdfElectionContest = z.infer<typeof CdfElectionContestSchema>;
+
+/** The `Code` `OtherType` under which a ranked contest's number of ranks is written and read. */
+export const NUMBER_OF_RANKS = 'NumberOfRanks';

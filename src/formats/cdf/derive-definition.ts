@@ -9,7 +9,7 @@ import type { Election } from '../../core/election/schema.js';
 import type { DerivedDefinition } from '../cvr-format.js';
 import { InputError } from '../errors.js';
 import { readCdfHeader } from './cdf-json-reader.js';
-import type { CdfCvr } from './cdf-schema.js';
+import { type CdfCvr, type CdfElectionContest, NUMBER_OF_RANKS } from './cdf-schema.js';
 
 interface Seen {
   maxRank: Map<string, number>;
@@ -33,6 +33,14 @@ function observe(cvr: CdfCvr, seen: Seen): void {
       }
     seen.maxMarks.set(c.ContestId, Math.max(seen.maxMarks.get(c.ContestId) ?? 0, marks));
   }
+}
+
+/** A contest's number of ranks as a `Code` of `OtherType` `NumberOfRanks` says it (0 when none does). */
+function codedRanks(codes: CdfElectionContest['Code']): number {
+  for (const code of codes ?? [])
+    if (code.OtherType?.toLowerCase() === NUMBER_OF_RANKS.toLowerCase() && /^\d+$/.test(code.Value ?? ''))
+      return Number(code.Value);
+  return 0;
 }
 
 export async function deriveDefinitionFromCdf(file: string): Promise<DerivedDefinition> {
@@ -88,7 +96,7 @@ export async function deriveDefinitionFromCdf(file: string): Promise<DerivedDefi
     });
     const maxRank = seen.maxRank.get(id) ?? 0;
     if (c.VoteVariation === 'rcv' || maxRank > 1) {
-      const maxRankings = Math.max(c.NumberOfRanks ?? 0, maxRank, 1);
+      const maxRankings = Math.max(c.NumberOfRanks ?? 0, codedRanks(c.Code), maxRank, 1);
       if (c.VoteVariation !== 'rcv')
         notes.push(`contest "${title}" is taken as ranked: the CVRs rank up to ${maxRank}`);
       return {

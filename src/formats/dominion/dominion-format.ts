@@ -2,7 +2,9 @@
  * Dominion Democracy Suite CVR export (JSON): a folder of `CvrExport*.json` files (Sessions → Original /
  * Modified → Cards → Contests → Marks) and the manifests that name what the numbers mean. The whole folder
  * is one import. Ids in the normalised model: contests and candidates keep Dominion's numbers; precinct
- * portions become `portion-<id>`, precincts `precinct-<id>`, ballot types `ballot-type-<id>`.
+ * portions become `portion-<id>`, precincts `precinct-<id>`, ballot types `ballot-type-<id>` — the ids of the
+ * definition derived from the manifests. Against a loaded definition with ids of its own, each is resolved by
+ * its manifest name (`vendorNames`), as the CSV export's names are.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -230,6 +232,22 @@ export const dominionFormat: CvrFormatReader<DominionContext> = {
           if (item.kind === 'element') yield { index: item.index, file, text: item.text };
   },
   convert: (ctx, raw, jurisdiction) => dominionSessionToCvr(ctx, raw.file, raw.index, raw.text, jurisdiction),
+  vendorNames: (ctx) => ({
+    contests: Object.fromEntries(ctx.contests.map((c) => [String(c.id), c.name])),
+    choices: Object.fromEntries(
+      ctx.contests.map((c) => [
+        String(c.id),
+        Object.fromEntries(
+          ctx.candidates.filter((x) => x.contestId === c.id).map((x) => [String(x.id), x.name]),
+        ),
+      ]),
+    ),
+    units: Object.fromEntries([
+      ...ctx.precincts.map((x) => [precinctId(x.id), x.name] as const),
+      ...ctx.portions.map((x) => [portionId(x.id), x.name] as const),
+    ]),
+    ballotStyles: Object.fromEntries(ctx.ballotTypes.map((b) => [ballotTypeId(b.id), b.name])),
+  }),
   async derive(p, ctx) {
     const d = ctx.election?.date;
     const date = d && /^\d{8}$/.test(d) ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` : undefined;
