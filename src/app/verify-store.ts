@@ -4,6 +4,7 @@ import type { Verifier } from '../core/log/note.js';
 import { type VerificationReport, type VerifyOptions, verifyEvidence } from '../core/verify/evidence.js';
 import { nodeSha256 } from '../platform/node-sha256.js';
 import type { Store } from '../store/store.js';
+import { drawFromManifest } from './sample-manifest.js';
 
 export interface VerifyStoreOptions {
   readonly onProgress?: (done: number, total: number) => void;
@@ -37,7 +38,7 @@ export async function verifyStore(
       },
     },
     verifier,
-    { hasher: store.hasher, sha256: nodeSha256, onProgress, onCvr },
+    { hasher: store.hasher, sha256: nodeSha256, onProgress, onCvr, drawManifest: drawFromManifest },
   );
   // Checked against the wrong key, the store's rows would all look unaccounted for: say the one thing.
   if (report.keyMismatch) return report;

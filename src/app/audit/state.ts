@@ -4,20 +4,14 @@
  */
 
 import { batchUnits } from '../../core/audit/batches.js';
-import {
-  cvrBallotId,
-  manifestBatchNames,
-  manifestLocator,
-  qualifiesIds,
-  samplesCvrs,
-} from '../../core/audit/population.js';
+import { cvrBallotId, manifestLocator, qualifiesIds, samplesCvrs } from '../../core/audit/population.js';
 import type { AuditRecord } from '../../core/audit/records.js';
 import { type AuditLog, drawsBefore, newBallots, readAuditLog } from '../../core/audit/replay.js';
-import { type AuditEvidence, drawLogged } from '../../core/audit/verify-audit.js';
+import { type AuditEvidence, drawLoggedSample } from '../../core/audit/verify-audit.js';
 import { compareNatural, compareText } from '../../core/compare.js';
 import type { Cvr } from '../../core/cvr/model.js';
 import { decodeEntry } from '../../core/entries.js';
-import { AUDIT_TICKET_DIGITS, type Draw } from '../../core/rla/sampler.js';
+import type { Draw } from '../../core/rla/sampler.js';
 import { nodeSha256 } from '../../platform/node-sha256.js';
 import type { Store } from '../../store/store.js';
 import { drawFromManifest } from '../sample-manifest.js';
@@ -66,22 +60,9 @@ export const requireAudit = async (store: Store, options: ReadOptions = {}): Pro
 };
 
 /** The first `count` draws of the audit's sample (the same draws `verify` recomputes with core's sampler). */
-export async function drawAudit(
-  log: AuditLog,
-  cvrKeys: AuditEvidence['cvrKeys'],
-  count: number,
-): Promise<Draw[]> {
+export const drawAudit = (log: AuditLog, cvrKeys: AuditEvidence['cvrKeys'], count: number): Promise<Draw[]> =>
   // A polled manifest can be millions of ballots: searched on two threads (the same draws).
-  if (count > 0 && log.start.type === 'polling' && log.manifest.length > 0) {
-    const names = manifestBatchNames(log.manifest);
-    return drawFromManifest(
-      log.start.seed,
-      log.manifest.map((b, i) => ({ batch: names[i]!, ballots: b.ballots })),
-      { count, withReplacement: true, digits: AUDIT_TICKET_DIGITS },
-    );
-  }
-  return drawLogged(log, cvrKeys, count, nodeSha256);
-}
+  drawLoggedSample(log, cvrKeys, count, { hash: nodeSha256, drawManifest: drawFromManifest });
 
 export interface SampledBallot {
   readonly ballotId: string;

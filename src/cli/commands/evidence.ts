@@ -6,6 +6,7 @@ import { folderReader } from '../../app/bundle-folder.js';
 import { readVerifierKey } from '../../app/keys.js';
 import { publish } from '../../app/publish.js';
 import { checkReceipt, makeReceipt } from '../../app/receipt.js';
+import { drawFromManifest } from '../../app/sample-manifest.js';
 import { verifyStore } from '../../app/verify-store.js';
 import { parseCheckpointText } from '../../core/log/checkpoint.js';
 import { parseNote } from '../../core/log/note.js';
@@ -116,6 +117,7 @@ export function registerEvidenceCommands(program: Command): void {
         report = await verifyBundle(folderReader(dir), verifier, {
           hasher: nodeMerkleHasher,
           sha256: nodeSha256,
+          drawManifest: drawFromManifest,
           onProgress,
         }).finally(() => bar.stop());
       } else

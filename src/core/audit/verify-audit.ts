@@ -14,6 +14,7 @@ import {
   batchKey,
   cvrBallotId,
   manifestBallotIds,
+  manifestBatchNames,
   qualifiesIds,
   reconcileManifest,
 } from './population.js';
@@ -41,6 +42,7 @@ export interface AuditEvidence {
   /** Reads a logged CVR by its entry, proven against the verified log. */
   readonly cvrAt: (seq: number) => Promise<Cvr>;
   readonly sha256: Sha256;
+  readonly drawManifest?: ManifestDrawer;
 }
 
 export interface AuditSummary {
@@ -97,6 +99,34 @@ export function drawLogged(
   });
 }
 
+/**
+ * Draws a polled manifest's sample as core's sampler does (same ids, tickets and order); Node passes one
+ * that searches a large manifest on two threads.
+ */
+export type ManifestDrawer = (
+  seed: string,
+  batches: readonly { batch: string; ballots: number }[],
+  options: { count: number; withReplacement: boolean; digits: number },
+) => Promise<Draw[]>;
+
+/** `drawLogged`, with a polled manifest's sample drawn by `drawManifest` when one is given. */
+export async function drawLoggedSample(
+  log: AuditLog,
+  cvrKeys: AuditEvidence['cvrKeys'],
+  count: number,
+  { hash, drawManifest }: { hash: Sha256; drawManifest?: ManifestDrawer },
+): Promise<Draw[]> {
+  if (count > 0 && drawManifest && log.start.type === 'polling' && log.manifest.length > 0) {
+    const names = manifestBatchNames(log.manifest);
+    return drawManifest(
+      log.start.seed,
+      log.manifest.map((b, i) => ({ batch: names[i]!, ballots: b.ballots })),
+      { count, withReplacement: true, digits: AUDIT_TICKET_DIGITS },
+    );
+  }
+  return drawLogged(log, cvrKeys, count, hash);
+}
+
 export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[]; summary?: AuditSummary }> {
   const failures: string[] = [];
   const read = readAuditLog(e.records);
@@ -138,7 +168,10 @@ export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[
   if (failures.length > 0) return { failures };
 
   const total = log.rounds.at(-1)?.draws ?? 0;
-  const draws = drawLogged(log, e.cvrKeys, total, e.sha256);
+  const draws = await drawLoggedSample(log, e.cvrKeys, total, {
+    hash: e.sha256,
+    ...(e.drawManifest ? { drawManifest: e.drawManifest } : {}),
+  });
   const cvrs = new Map<string, Cvr | null>();
   const qualify = qualifiesIds(e.cvrKeys);
   for (const i of log.interpretations.values()) {

@@ -5,7 +5,7 @@
 import { batchKey } from '../audit/population.js';
 import type { AuditRecord } from '../audit/records.js';
 import { ReportedTally } from '../audit/reported.js';
-import { type AuditSummary, verifyAudit } from '../audit/verify-audit.js';
+import { type AuditSummary, type ManifestDrawer, verifyAudit } from '../audit/verify-audit.js';
 import { bytesEqual, toHex } from '../bytes.js';
 import type { Cvr } from '../cvr/model.js';
 import { cvrProblem, indexDefinition } from '../cvr/validate.js';
@@ -75,6 +75,8 @@ export interface VerifyOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Called with every CVR as it is verified, so a tally can ride on the verification pass. */
   readonly onCvr?: (cvr: Cvr, seq: number) => void;
+  /** Draws a polled manifest's audit sample faster than core's one thread (Node: on two threads). */
+  readonly drawManifest?: ManifestDrawer;
 }
 
 /** The checkpoints signed by the trusted key, each problem (signature, origin, a shrinking size) passed to `fail`. */
@@ -327,6 +329,7 @@ export async function verifyEvidence(
       }),
       cvrBatches,
       sha256,
+      ...(options.drawManifest ? { drawManifest: options.drawManifest } : {}),
       cvrAt: async (at) => {
         const body = await source.entry(at, size);
         if (!body) throw new Error(`entry ${at} is missing`);
