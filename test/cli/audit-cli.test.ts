@@ -8,7 +8,7 @@ import { choicesOf, type Election } from '../../src/core/election/schema.js';
 import { Store } from '../../src/store/store.js';
 import { paperDifferences, readBallots, tallyBatches, writeCsv } from '../support/audit-board.js';
 import { ok, okJson, tp } from '../support/cli.js';
-import { county } from '../support/county.js';
+import { auditStartArgs, county } from '../support/county.js';
 
 const CONTESTS = ['Governor', 'County Commission', 'Measure A: Library Bond'];
 
@@ -59,21 +59,7 @@ const startArgs = (
   type: string,
   seed = '27182818284590452353',
   contests = CONTESTS,
-) => [
-  'audit',
-  'start',
-  '--db',
-  c.db,
-  '--key',
-  c.key,
-  '--type',
-  type,
-  '--risk-limit',
-  '0.05',
-  '--seed',
-  seed,
-  ...contests.flatMap((n) => ['--contest', n]),
-];
+) => auditStartArgs(c, { type, seed, riskLimit: '0.05', contests });
 
 describe('audit (ballot comparison)', () => {
   let c: ReturnType<typeof county>;

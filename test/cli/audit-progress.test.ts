@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { ok, tp } from '../support/cli.js';
-import { county } from '../support/county.js';
+import { auditStartArgs, county } from '../support/county.js';
 import { repoRoot } from '../support/shared.js';
 
 /** Runs the CLI with a terminal for its output; what the terminal showed. */
@@ -26,22 +26,12 @@ it.skipIf(spawnSync('script', ['--version']).error !== undefined)(
   'audit start, status, sample and record show a bar on a terminal, none into a pipe',
   () => {
     const c = county(3000, 'progress');
-    const start = [
-      'audit',
-      'start',
-      '--db',
-      c.db,
-      '--key',
-      c.key,
-      '--type',
-      'comparison',
-      '--risk-limit',
-      '0.05',
-      '--seed',
-      '123456789',
-      '--contest',
-      'Governor',
-    ];
+    const start = auditStartArgs(c, {
+      type: 'comparison',
+      seed: '123456789',
+      riskLimit: '0.05',
+      contests: ['Governor'],
+    });
     expect(onTerminal(start)).toMatch(/verifying the log \[[█░]+\] 100%/);
     expect(onTerminal(['audit', 'status', '--db', c.db])).toMatch(/reading the CVRs' keys \[[█░]+\] 100%/);
     const piped = tp(['audit', 'status', '--db', c.db]);

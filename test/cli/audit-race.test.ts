@@ -11,6 +11,7 @@ import type { Election } from '../../src/core/election/schema.js';
 import { Store } from '../../src/store/store.js';
 import { readBallots, writeCsv } from '../support/audit-board.js';
 import { ok, okJson } from '../support/cli.js';
+import { auditStartArgs } from '../support/county.js';
 import { repoRoot } from '../support/shared.js';
 import { tempDir } from '../support/stores.js';
 
@@ -40,21 +41,8 @@ function county(seed: string) {
   return { dir, gen, db, key, vkey: readFileSync(`${key}.pub`, 'utf8').trim() };
 }
 
-const start = (c: { db: string; key: string }, seed: string) => [
-  'audit',
-  'start',
-  '--db',
-  c.db,
-  '--key',
-  c.key,
-  '--type',
-  'comparison',
-  '--risk-limit',
-  '0.1',
-  '--seed',
-  seed,
-  ...CONTESTS.flatMap((n) => ['--contest', n]),
-];
+const start = (c: { db: string; key: string }, seed: string) =>
+  auditStartArgs(c, { type: 'comparison', seed, riskLimit: '0.1', contests: CONTESTS });
 
 const verifies = (c: { db: string; vkey: string }) =>
   expect((okJson(['verify', '--db', c.db, '--vkey', c.vkey]) as { ok: boolean }).ok).toBe(true);

@@ -13,6 +13,7 @@ import type { Cvr } from '../../src/core/cvr/model.js';
 import { parseVerifierKey } from '../../src/core/log/note.js';
 import { Store } from '../../src/store/store.js';
 import { ok, okJson, tp } from '../support/cli.js';
+import { firstChoices } from '../support/first-choices.js';
 import { tempDir } from '../support/stores.js';
 
 interface Truth {
@@ -127,19 +128,7 @@ describe('generate, then import with its own election.json loaded', () => {
       for (const want of truth.contests) {
         const contest = election.contests.find((c) => c.title === want.name)!;
         if (contest.type === 'ranked') {
-          const names = new Map(contest.candidates!.map((c) => [c.id, c.name]));
-          const firsts: Record<string, number> = {};
-          let ballots = 0;
-          for (const cvr of cvrs) {
-            const entry = cvr.contests.find((c) => c.contest === contest.id);
-            if (!entry) continue;
-            ballots++;
-            const atOne = entry.marks.filter((m) => m.rank === 1);
-            if (atOne.length === 1 && !entry.overvotedRanks?.includes(1)) {
-              const name = names.get(atOne[0]!.choice)!;
-              firsts[name] = (firsts[name] ?? 0) + 1;
-            }
-          }
+          const { firsts, ballots } = firstChoices(contest, cvrs);
           expect(firsts, `${format}: first choices`).toEqual(want.results);
           expect(ballots).toBe(want.ballots);
           continue;

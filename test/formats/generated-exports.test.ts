@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GENERATE_FORMATS, generateElection } from '../../src/app/generate.js';
 import type { ReaderOptions } from '../../src/formats/cvr-format.js';
+import { firstChoices } from '../support/first-choices.js';
 import { importAndRead } from '../support/import.js';
 import { tempDir } from '../support/stores.js';
 
@@ -45,19 +46,7 @@ describe('generate writes each vendor layout as that vendor reads it', () => {
         // Generated ballots write the definition's names; a derived definition names the write-in slot as the export does.
         expect(contest, `${format}: contest ${want.name}`).toBeDefined();
         if (contest!.type === 'ranked') {
-          const names = new Map(contest!.candidates.map((c) => [c.id, c.name]));
-          const firsts: Record<string, number> = {};
-          let ballots = 0;
-          for (const cvr of cvrs) {
-            const entry = cvr.contests.find((c) => c.contest === contest!.id);
-            if (!entry) continue;
-            ballots++;
-            const atOne = entry.marks.filter((m) => m.rank === 1);
-            if (atOne.length === 1 && !entry.overvotedRanks?.includes(1)) {
-              const name = names.get(atOne[0]!.choice)!;
-              firsts[name] = (firsts[name] ?? 0) + 1;
-            }
-          }
+          const { firsts, ballots } = firstChoices(contest!, cvrs);
           expect(firsts, `${format}: first choices`).toEqual(want.results);
           expect(ballots).toBe(want.ballots);
           continue;

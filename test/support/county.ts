@@ -25,3 +25,23 @@ export function county(ballots: number, seed: string, paperErrors?: number) {
   ok(['import', '--db', db, '--key', key, '--format', 'cdf', path.join(gen, 'cvr-report.json')]);
   return { dir, gen, db, key };
 }
+
+/** `audit start` on a store, as an office types it. */
+export const auditStartArgs = (
+  c: { db: string; key: string },
+  o: { type: string; seed: string; riskLimit: string; contests: readonly string[] },
+) => [
+  'audit',
+  'start',
+  '--db',
+  c.db,
+  '--key',
+  c.key,
+  '--type',
+  o.type,
+  '--risk-limit',
+  o.riskLimit,
+  '--seed',
+  o.seed,
+  ...o.contests.flatMap((n) => ['--contest', n]),
+];
