@@ -3,7 +3,8 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { didYouMean } from '../core/closest.js';
 import { contestNamed } from '../core/election/contest-named.js';
-import { choicesOf, type Election } from '../core/election/schema.js';
+import type { Election } from '../core/election/schema.js';
+import { choiceNamer } from '../core/election/selections.js';
 import {
   EXPLICIT_OVERVOTE,
   type Provider,
@@ -110,7 +111,7 @@ export async function* sourceBallots(job: SourceJob): AsyncGenerator<SourceBallo
     ? undefined
     : (JSON.parse(Buffer.from((await reader.derive(file, ctx)).bytes).toString('utf8')) as Election);
   const contest = election ? contestOf(election, source, file) : undefined;
-  const choiceName = new Map(contest ? choicesOf(contest).map((c) => [c.id, c.name]) : []);
+  const choiceName = contest ? choiceNamer(contest) : (id: string) => id;
   const writeInChoices = new Set(
     !contest || contest.type === 'yesno' ? [] : contest.candidates.filter((c) => c.writeIn).map((c) => c.id),
   );
@@ -142,7 +143,7 @@ export async function* sourceBallots(job: SourceJob): AsyncGenerator<SourceBallo
       return entryOf(byRank, rank, () => ({ counted: [], marked: [] }));
     };
     for (const m of entry.marks) {
-      const name = choiceName.get(m.choice) ?? m.choice;
+      const name = choiceName(m.choice);
       const candidate = byAlias.get(name) ?? byAlias.get(m.choice);
       const writeIn =
         !candidate &&

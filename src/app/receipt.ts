@@ -1,6 +1,8 @@
 /** Receipts: a CVR's inclusion proof against the latest signed checkpoint, as c2sp.org/tlog-proof@v1. */
 
 import type { Cvr } from '../core/cvr/model.js';
+import type { Election } from '../core/election/schema.js';
+import { type NamedSelections, nameSelections } from '../core/election/selections.js';
 import { decodeEntry } from '../core/entries.js';
 import { parseCheckpointText } from '../core/log/checkpoint.js';
 import { inclusionProofFromTiles } from '../core/log/inclusion.js';
@@ -27,13 +29,31 @@ export async function makeReceipt(store: Store, cvrId: string, jurisdiction?: st
   return formatTlogProof({ extra: body, index: seq, hashes, checkpoint: latest.note });
 }
 
-export function checkReceipt(
-  text: string,
-  verifier: Verifier,
-): { index: number; logSize: number; origin: string; cvr: Cvr } {
+export interface CheckedReceipt {
+  index: number;
+  logSize: number;
+  origin: string;
+  cvr: Cvr;
+  /** The CVR's selections by name, when the election's definition was given. */
+  named?: NamedSelections[];
+}
+
+/**
+ * Checks a receipt's signature and inclusion proof; with the election's definition (the bundle's
+ * election.json), names what the record shows in each contest, and refuses a definition that cannot.
+ */
+export function checkReceipt(text: string, verifier: Verifier, election?: Election): CheckedReceipt {
   const { proof, checkpoint, entry } = verifyTlogProof(text, verifier);
   const decoded = decodeEntry(entry);
   if (!decoded.ok) throw new Error(`the receipt's entry is not a Tallyproof entry: ${decoded.error}`);
   if (decoded.value.kind !== 'cvr') throw new Error('the receipt proves an event, not a CVR');
-  return { index: proof.index, logSize: checkpoint.size, origin: checkpoint.origin, cvr: decoded.value.cvr };
+  const { cvr } = decoded.value;
+  const checked = { index: proof.index, logSize: checkpoint.size, origin: checkpoint.origin, cvr };
+  if (!election) return checked;
+  const named = cvr.contests.map((c) => {
+    const r = nameSelections(election, c);
+    if (!r.ok) throw new Error(`the receipt is valid, but ${r.error}: is it this election's definition?`);
+    return r.value;
+  });
+  return { ...checked, named };
 }

@@ -1,4 +1,5 @@
 /** How the CLI speaks: data on stdout (JSON with --json), one-line reasons on stderr, progress bars on a TTY. */
+import { readFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 
 export class CliFailure extends Error {
@@ -9,6 +10,12 @@ export class CliFailure extends Error {
     super(message);
   }
 }
+
+/** A file the user named, or a one-line refusal naming it. */
+export const readUserFile = (file: string): Promise<Buffer> =>
+  readFile(file).catch(() => {
+    throw new CliFailure(`cannot read ${file}`);
+  });
 
 export const printJson = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 export const say = (line: string) => process.stdout.write(`${line}\n`);

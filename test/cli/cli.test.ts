@@ -104,6 +104,42 @@ describe('the evidence chain from the command line', () => {
     const checked = JSON.parse(ok(['receipt', 'verify', receipt, '--vkey', `${key}.pub`, '--json']));
     expect(checked).toMatchObject({ valid: true, index: 5, logSize: 403, cvr: { id: '1-1-5' } });
     refused(['receipt', 'verify', receipt, '--vkey', `${other}.pub`], /no signature by a known key/);
+    // Names come from the definition the voter gives (the bundle's election.json), each mark by its name.
+    const named = ok([
+      'receipt',
+      'verify',
+      receipt,
+      '--vkey',
+      `${key}.pub`,
+      '--election',
+      election.definition,
+    ]);
+    type Choice = { id: string; name: string };
+    const contests = def.contests as {
+      id: string;
+      title: string;
+      candidates?: Choice[];
+      choices?: Choice[];
+    }[];
+    for (const c of checked.cvr.contests as { contest: string; marks: { choice: string }[] }[]) {
+      const d = contests.find((k) => k.id === c.contest)!;
+      const names = c.marks.map((m) => (d.candidates ?? d.choices)!.find((k) => k.id === m.choice)!.name);
+      expect(named).toContain(`  ${d.title}: ${names.join(', ') || 'BLANK (no mark)'}\n`);
+    }
+    expect(named).not.toMatch(/ids as the log records them/);
+    expect(ok(['receipt', 'verify', receipt, '--vkey', `${key}.pub`])).toMatch(
+      /add --election election\.json/,
+    );
+    const otherElection = path.join(dir, 'other-election.json');
+    const loaded = JSON.parse(readFileSync(election.definition, 'utf8'));
+    writeFileSync(
+      otherElection,
+      JSON.stringify({ ...loaded, contests: [{ ...loaded.contests[0], id: 'mayor' }] }),
+    );
+    refused(
+      ['receipt', 'verify', receipt, '--vkey', `${key}.pub`, '--election', otherElection],
+      /the receipt is valid, but the definition has no contest "(governor|commission)": is it this election's definition\?/,
+    );
     refused(['receipt', '--db', db, '--cvr', 'no-such-ballot'], /no CVR with id/);
 
     const tally = JSON.parse(ok(['tally', '--db', db, '--json']));

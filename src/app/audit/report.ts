@@ -9,7 +9,7 @@ import { batchUnits } from '../../core/audit/batches.js';
 import { type AuditLog, awaiting, drawsBefore } from '../../core/audit/replay.js';
 import { paperReadingOf, readingOf, sameReading } from '../../core/audit/reported.js';
 import { canonicalJson } from '../../core/canonical-json.js';
-import { choicesOf } from '../../core/election/schema.js';
+import { choiceNamer } from '../../core/election/selections.js';
 import { csvFileWriter } from '../../formats/csv/csv-writer.js';
 import type { Store } from '../../store/store.js';
 import { parseDefinition } from '../load-election.js';
@@ -178,7 +178,7 @@ export async function writeAuditReport(store: Store, file: string, options: Read
   await row('Contest Name', 'Winners', 'Votes Allowed', 'Total Ballots Cast', 'Tabulated Votes');
   for (const c of log.start.contests) {
     const def = election.contests.find((k) => k.id === c.contest)!;
-    const name = (id: string) => choicesOf(def).find((ch) => ch.id === id)?.name ?? id;
+    const name = choiceNamer(def);
     await row(
       c.name,
       c.winners.map(name).join('; '),
@@ -197,7 +197,7 @@ export async function writeAuditReport(store: Store, file: string, options: Read
     await row('Contest Name', 'Assertion', 'Meaning', 'Winner Votes', 'Loser Votes', 'Diluted Margin');
     for (const c of irv) {
       const def = election.contests.find((k) => k.id === c.contest)!;
-      const name = (id: string) => choicesOf(def).find((ch) => ch.id === id)?.name ?? id;
+      const name = choiceNamer(def);
       for (const a of c.assertions!)
         await row(
           c.name,
@@ -260,8 +260,8 @@ export async function writeAuditReport(store: Store, file: string, options: Read
   for (const b of ballots.sort((x, y) => firstRound.get(x.ballotId)! - firstRound.get(y.ballotId)!)) {
     const i = log.interpretations.get(b.ballotId);
     const cells = defs.flatMap((d) => {
-      const names = (ids: readonly string[]) =>
-        ids.map((id) => choicesOf(d).find((ch) => ch.id === id)?.name ?? id).join('; ') || 'BLANK';
+      const name = choiceNamer(d);
+      const names = (ids: readonly string[]) => ids.map(name).join('; ') || 'BLANK';
       const tally = (votes: Readonly<Record<string, number>>) =>
         Object.entries(votes)
           .map(([id, v]) => `${names([id])}: ${v}`)

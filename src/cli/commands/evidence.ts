@@ -1,9 +1,10 @@
 /** Commands that read and check evidence: status, publish, verify, log verify, receipt, events. */
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { folderReader } from '../../app/bundle-folder.js';
 import { readVerifierKey } from '../../app/keys.js';
+import { parseDefinition } from '../../app/load-election.js';
 import { publish } from '../../app/publish.js';
 import { checkReceipt, makeReceipt } from '../../app/receipt.js';
 import { drawFromManifest } from '../../app/sample-manifest.js';
@@ -14,7 +15,7 @@ import { eventsDocument, renderJson, verifyBundle } from '../../core/verify/bund
 import type { VerificationReport } from '../../core/verify/evidence.js';
 import { verifyTlogTiles } from '../../core/verify/tlog-tiles.js';
 import { nodeMerkleHasher, nodeSha256 } from '../../platform/node-sha256.js';
-import { CliFailure, printJson, progress, say } from '../output.js';
+import { CliFailure, printJson, progress, readUserFile, say } from '../output.js';
 import { type StoreFlags, withStore, withStoreOptions } from '../store-options.js';
 
 function reportVerification(r: VerificationReport, what: string, json?: boolean): void {
@@ -161,17 +162,28 @@ export function registerEvidenceCommands(program: Command): void {
     .description('check a receipt offline: the checkpoint signature and the inclusion proof of its CVR')
     .argument('<file>', 'receipt (.tlog-proof)')
     .requiredOption('--vkey <vkey>', 'the log key you trust')
+    .option('--election <file>', "the election's definition (the bundle's election.json), to show names")
     .option('--json', 'machine-readable output')
-    .action(async (file: string, o: { vkey: string; json?: boolean }) => {
-      const text = await readFile(file, 'utf8').catch(() => {
-        throw new CliFailure(`cannot read ${file}`);
-      });
-      const r = checkReceipt(text, await readVerifierKey(o.vkey));
-      if (o.json) printJson({ valid: true, ...r });
-      else
-        say(
-          `OK: CVR ${r.cvr.id} (${r.cvr.jurisdiction}) is entry ${r.index} of ${r.origin}, in the signed tree of ${r.logSize} entries.`,
-        );
+    .action(async (file: string, o: { vkey: string; election?: string; json?: boolean }) => {
+      const text = (await readUserFile(file)).toString('utf8');
+      const election = o.election
+        ? parseDefinition(o.election, await readUserFile(o.election)).election
+        : undefined;
+      const r = checkReceipt(text, await readVerifierKey(o.vkey), election);
+      if (o.json) {
+        printJson({ valid: true, ...r });
+        return;
+      }
+      say(
+        `OK: CVR ${r.cvr.id} (${r.cvr.jurisdiction}) is entry ${r.index} of ${r.origin}, in the signed tree of ${r.logSize} entries.`,
+      );
+      if (r.named)
+        for (const c of r.named) say(`  ${c.title}: ${c.selections.join(', ') || 'BLANK (no mark)'}`);
+      else {
+        for (const c of r.cvr.contests)
+          say(`  contest ${c.contest}: ${c.marks.map((m) => m.choice).join(', ') || 'BLANK (no mark)'}`);
+        say('  (ids as the log records them; add --election election.json from the bundle to show names)');
+      }
     });
 
   withStoreOptions(program.command('events'))

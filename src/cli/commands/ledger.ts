@@ -6,7 +6,7 @@ import { readSignerKey } from '../../app/keys.js';
 import { loadElectionFile } from '../../app/load-election.js';
 import { type NameMapping, NameMappingSchema } from '../../core/cvr/resolve.js';
 import type { ReaderOptions } from '../../formats/cvr-format.js';
-import { CliFailure, inform, printJson, progress, say } from '../output.js';
+import { CliFailure, inform, printJson, progress, readUserFile, say } from '../output.js';
 import { type StoreFlags, withStore, withStoreOptions } from '../store-options.js';
 
 const now = () => new Date().toISOString();
@@ -20,9 +20,7 @@ export function registerLedgerCommands(program: Command): void {
     .option('--json', 'machine-readable output')
     .action(async (file: string, o: StoreFlags & { key?: string; json?: boolean }) => {
       const signer = o.key ? await readSignerKey(o.key) : undefined;
-      const bytes = await readFile(file).catch(() => {
-        throw new CliFailure(`cannot read ${file}`);
-      });
+      const bytes = await readUserFile(file);
       const r = await withStore(o, (store) => loadElectionFile(store, file, bytes, { signer, now }), true);
       const out = {
         sha256: r.loaded.sha256,
