@@ -131,7 +131,8 @@ switch (job) {
   }
   case 'rcv': {
     // An RCTab configuration end to end (read every source, count, write the reports), and the count alone.
-    const { readRctabConfig, countContest, runRctabConfig } = await import('../src/app/rcv.js');
+    const { readRctabConfig, runRctabConfig } = await import('../src/app/rcv.js');
+    const { countContest } = await import('../src/core/rcv/tabulator.js');
     const { readAllBallots } = await import('../src/app/rctab-sources.js');
     const [config, out] = args as [string, string];
     const { ballots: cvrs, results } = await runRctabConfig(config, out);

@@ -4,14 +4,13 @@ import path from 'node:path';
 import type { Verifier } from '../core/log/note.js';
 import { parseVerifierKey } from '../core/log/note.js';
 import { encodeEntryBundle, entryBundlesForSize, TILE_WIDTH, tilePath } from '../core/log/tiles.js';
-import { PluralityTally } from '../core/tabulate/plurality.js';
 import {
   BUNDLE_FILES,
   bundleManifest,
   checkpointPath,
   eventsDocument,
+  PublishedResults,
   renderJson,
-  resultsDocument,
 } from '../core/verify/bundle.js';
 import type { Store } from '../store/store.js';
 import { parseDefinition } from './load-election.js';
@@ -35,11 +34,11 @@ export async function publish(
   if (!key) throw new Error('nothing to publish: the log has no signed checkpoint yet');
   const verifier: Verifier = parseVerifierKey(key.vkey);
   const election = parseDefinition('stored definition', (await store.election())!.bytes);
-  const tally = new PluralityTally(election.election);
+  const results = new PublishedResults(election.election);
   const report = await verifyStore(store, verifier, {
     onProgress,
     allowUnsignedTail: true,
-    onCvr: (c) => tally.add(c),
+    onCvr: (c) => results.add(c),
   });
   if (!report.ok)
     throw new Error(`the store does not verify; refusing to publish: ${report.failures.join('; ')}`);
@@ -64,7 +63,7 @@ export async function publish(
   await write(BUNDLE_FILES.key, `${key.vkey}\n`);
   await write(BUNDLE_FILES.election, (await store.election())!.bytes);
   await write(BUNDLE_FILES.events, renderJson(eventsDocument(report)));
-  await write(BUNDLE_FILES.results, renderJson(resultsDocument(tally.contests())));
+  await write(BUNDLE_FILES.results, renderJson(results.document()));
   await write(BUNDLE_FILES.manifest, renderJson(bundleManifest(report)));
 
   // Merkle tiles: every stored version up to the latest checkpoint, so clients at older checkpoints find theirs.

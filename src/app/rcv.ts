@@ -17,7 +17,7 @@ import {
 import { type ExportedBallot, rctabCdfJson, rctabCvrCsv } from '../core/rcv/cvr-export.js';
 import { rcvBallotOf, rcvContestOf } from '../core/rcv/from-election.js';
 import { reportFiles } from '../core/rcv/report.js';
-import { type RcvBallot, type RcvResult, type TabulateOptions, tabulateRcv } from '../core/rcv/tabulator.js';
+import { countContest, type RcvBallot, type RcvResult } from '../core/rcv/tabulator.js';
 import type { Store } from '../store/store.js';
 import { parseDefinition } from './load-election.js';
 import { type RctabRun, readAllBallots, readExportBallots, text } from './rctab-sources.js';
@@ -85,28 +85,6 @@ export async function exportRctabCvrs(configPath: string, format: CvrExportForma
   await mkdir(path.dirname(path.resolve(outFile)), { recursive: true });
   await writeFile(outFile, text);
   return { ballots: ballots.length };
-}
-
-/** Counts a contest; for multi-pass IRV, one single-winner pass per seat, earlier winners excluded. */
-export function countContest(
-  contest: RcvContest,
-  ballots: readonly RcvBallot[],
-  options: TabulateOptions = {},
-): RcvResult[] {
-  if (contest.rules.winnerElectionMode !== 'multiPassIrv') return [tabulateRcv(contest, ballots, options)];
-  const passes: RcvResult[] = [];
-  const elected = new Set<string>();
-  for (let seat = 1; seat <= contest.rules.numberOfWinners; seat++) {
-    const pass: RcvContest = {
-      ...contest,
-      candidates: contest.candidates.map((c) => (elected.has(c.name) ? { ...c, excluded: true } : c)),
-      rules: { ...contest.rules, numberOfWinners: 1 },
-    };
-    const result = tabulateRcv(pass, ballots, options);
-    passes.push(result);
-    for (const w of result.winnerRound.keys()) elected.add(w);
-  }
-  return passes;
 }
 
 /** Reads the configuration and its CVR files, counts, and writes RCTab's reports into `outDir`. */

@@ -13,6 +13,7 @@ import { decodeEntry } from '../core/entries.js';
 import { inclusionProofFromTiles } from '../core/log/inclusion.js';
 import { verifyInclusion } from '../core/log/merkle.js';
 import { keyLabel, parseVerifierKey, type Verifier } from '../core/log/note.js';
+import { type RankedContestResult, RankedTally } from '../core/rcv/ranked-results.js';
 import { type ContestResult, type GroupBy, PluralityTally, parseCounts } from '../core/tabulate/plurality.js';
 import { signedCheckpoints } from '../core/verify/evidence.js';
 import { nodeSha256 } from '../platform/node-sha256.js';
@@ -22,6 +23,8 @@ import { verifyStore } from './verify-store.js';
 
 export interface TallyReport {
   readonly contests: ContestResult[];
+  /** Each ranked contest's rounds and winners, when asked for (`ranked`). */
+  readonly ranked?: RankedContestResult[];
   readonly by?: GroupBy;
   readonly groups?: { id: string; contests: ContestResult[] }[];
 }
@@ -43,6 +46,8 @@ export async function tallyStore(
     by?: GroupBy;
     /** Count every logged CVR (a full verification pass) instead of adding the imports' logged counts. */
     recount?: boolean;
+    /** Count the ranked contests too, round by round: that reads every CVR, so it implies `recount`. */
+    ranked?: boolean;
     onProgress?: (done: number, total: number) => void;
   } = {},
 ): Promise<VerifiedTally> {
@@ -52,18 +57,26 @@ export async function tallyStore(
   const verifier = options.verifier ?? (key ? parseVerifierKey(key.vkey) : undefined);
   if (!verifier) throw new Error('the log has no signed checkpoint yet: nothing verified to tabulate');
   const election = parseDefinition('stored definition', stored.bytes);
-  if (!options.recount) {
+  const ranked = options.ranked ? new RankedTally(election.election) : undefined;
+  if (!options.recount && !ranked?.hasContests) {
     const logged = await loggedCounts(store, verifier, election, options.by);
     if (logged) return logged;
   }
   const tally = new PluralityTally(election.election, options.by);
   const report = await verifyStore(store, verifier, {
-    onCvr: (cvr) => tally.add(cvr),
+    onCvr: (cvr) => {
+      tally.add(cvr);
+      ranked?.add(cvr);
+    },
     onProgress: options.onProgress,
   });
   if (!report.ok) throw new Error(`refusing to tabulate: the store does not verify: ${report.failures[0]}`);
   return {
-    tally: { contests: tally.contests(), ...(options.by ? { by: options.by, groups: tally.groups() } : {}) },
+    tally: {
+      contests: tally.contests(),
+      ...(ranked?.hasContests ? { ranked: ranked.contests() } : {}),
+      ...(options.by ? { by: options.by, groups: tally.groups() } : {}),
+    },
     election,
     cvrs: report.cvrs,
     verifiedWith: keyLabel(verifier),

@@ -27,6 +27,9 @@ describeWithShared('results --format nist-err', 'standards/nist-1500-100-err-v2.
       const report = JSON.parse(readFileSync(out, 'utf8'));
       expect(validate(report), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true);
       expect(report.GeneratedDate).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      // The ranked contest's rounds are part of what the schema checks.
+      const mayor = report.Election[0].Contest.find((c: { '@id': string }) => c['@id'] === 'mayor');
+      expect(mayor.ContestSelection[0].VoteCounts[0]).toMatchObject({ Round: 1, Type: 'total' });
     }
   });
 });

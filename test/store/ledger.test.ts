@@ -75,7 +75,9 @@ for (const backend of backends()) {
       const { election, keys, store } = await loadedStore();
       try {
         await importFiles(store, election.cvrFiles, { format: 'cdf', signer: keys.signer, now });
-        const truth = JSON.parse(readFileSync(election.truth, 'utf8')) as { contests: { name: string }[] };
+        const truth = JSON.parse(readFileSync(election.truth, 'utf8')) as {
+          contests: { name: string; results: Record<string, number> }[];
+        };
         const { tally, cvrs, method } = await tallyStore(store, { by: 'precinct' });
         expect(cvrs).toBe(600);
         expect(method).toBe('logged-counts');
@@ -92,9 +94,17 @@ for (const backend of backends()) {
 
         const dir = tempDir();
         await publish(store, dir);
-        expect(JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'))).toEqual({
-          contests: tally.contests,
-        });
+        const published = JSON.parse(readFileSync(path.join(dir, 'results.json'), 'utf8'));
+        expect(published.contests).toEqual(tally.contests);
+        // The ranked contest's first round is the ground truth's first choices (its rounds: ranked-results.test.ts).
+        const mayor = truth.contests.find((c) => c.name === 'Mayor of Riverside')!;
+        expect(published.rankedContests).toHaveLength(1);
+        const firstRound = published.rankedContests[0].passes[0].rounds[0].votes;
+        expect(
+          Object.fromEntries(
+            firstRound.map((v: { candidate: string; votes: string }) => [v.candidate, Number(v.votes)]),
+          ),
+        ).toEqual(mayor.results);
 
         await dropGuard(store, 'entries', 'entries_no_update');
         await sql`UPDATE entries SET body = ${Buffer.from(encodeCvr({ jurisdiction: 'example-county', id: '1-1-1', contests: [] }))} WHERE seq = 1`.execute(

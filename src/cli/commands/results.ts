@@ -114,11 +114,22 @@ export function registerResultsCommands(program: Command): void {
         const status = statuses.find((s) => s === o.status);
         if (!status) throw new CliFailure(`--status must be one of ${statuses.join(', ')}`);
         const verifier = o.vkey ? await readVerifierKey(o.vkey) : undefined;
-        const r = await withStore(o, (store) => tallyStore(store, { verifier, by, recount: o.recount }));
+        const bar = progress();
+        // NIST results carry each ranked contest's rounds, which only a count of every record gives.
+        const r = await withStore(o, (store) =>
+          tallyStore(store, {
+            verifier,
+            by,
+            recount: o.recount,
+            ranked: o.format === 'nist-err',
+            onProgress: bar.tracker('verifying and counting'),
+          }),
+        ).finally(() => bar.stop());
         if (o.format === 'nist-err') {
           const report = toElectionReport({
             election: r.election.election,
             contests: r.tally.contests,
+            ...(r.tally.ranked ? { ranked: r.tally.ranked } : {}),
             precincts: r.tally.groups,
             status,
             generatedDate: new Date().toISOString(),
@@ -133,7 +144,7 @@ export function registerResultsCommands(program: Command): void {
           await writeFile(o.out, stringify([header, ...rows]));
         }
         inform(
-          `Wrote ${o.format} results for ${r.tally.contests.length} contests (${r.cvrs} CVRs, ${METHOD[r.method]}, verified against ${r.verifiedWith}) to ${o.out}.`,
+          `Wrote ${o.format} results for ${r.tally.contests.length + (r.tally.ranked?.length ?? 0)} contests (${r.cvrs} CVRs, ${METHOD[r.method]}, verified against ${r.verifiedWith}) to ${o.out}.`,
         );
       },
     );

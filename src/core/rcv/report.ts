@@ -19,7 +19,8 @@ interface View {
   readonly slice?: { kind: SliceKind; id: string };
 }
 
-const INACTIVE: [string, string, BallotStatus][] = [
+/** RCTab's reasons a ballot is inactive: report key, report label, and the status counted. */
+export const INACTIVE: readonly [string, string, BallotStatus][] = [
   ['overvotes', 'Overvotes', 'overvote'],
   ['skippedRankings', 'Skipped Rankings', 'skippedRanking'],
   ['exhaustedChoices', 'Exhausted Choices', 'exhaustedChoice'],

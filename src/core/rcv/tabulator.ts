@@ -104,6 +104,28 @@ export function tabulateRcv(
   return new Tabulation(contest, ballots, options).run();
 }
 
+/** Counts a contest; for multi-pass IRV, one single-winner pass per seat, earlier winners excluded. */
+export function countContest(
+  contest: RcvContest,
+  ballots: readonly RcvBallot[],
+  options: TabulateOptions = {},
+): RcvResult[] {
+  if (contest.rules.winnerElectionMode !== 'multiPassIrv') return [tabulateRcv(contest, ballots, options)];
+  const passes: RcvResult[] = [];
+  const elected = new Set<string>();
+  for (let seat = 1; seat <= contest.rules.numberOfWinners; seat++) {
+    const pass: RcvContest = {
+      ...contest,
+      candidates: contest.candidates.map((c) => (elected.has(c.name) ? { ...c, excluded: true } : c)),
+      rules: { ...contest.rules, numberOfWinners: 1 },
+    };
+    const result = tabulateRcv(pass, ballots, options);
+    passes.push(result);
+    for (const w of result.winnerRound.keys()) elected.add(w);
+  }
+  return passes;
+}
+
 class Tabulation {
   private readonly rules: RcvContest['rules'];
   private readonly groups: Group[] = [];

@@ -5,10 +5,13 @@
  */
 import { z } from 'zod';
 import { bytesEqual, fromUtf8, utf8 } from '../bytes.js';
+import type { Cvr } from '../cvr/model.js';
 import { loadElection } from '../election/load.js';
+import type { Election } from '../election/schema.js';
 import { toElectionEventLog } from '../events/nist-eel.js';
 import { type Verifier, verifierKeyText } from '../log/note.js';
 import { decodeEntryBundle, entryBundlesForSize, TILE_WIDTH, tilePath } from '../log/tiles.js';
+import { type RankedContestResult, RankedTally } from '../rcv/ranked-results.js';
 import { type ContestResult, PluralityTally } from '../tabulate/plurality.js';
 import { type VerificationReport, type VerifyOptions, verifyEvidence } from './evidence.js';
 
@@ -57,8 +60,29 @@ export function bundleManifest(
 
 export const renderJson = (value: unknown): Uint8Array => utf8(`${JSON.stringify(value, null, 2)}\n`);
 
-/** results.json: the plurality-family tally of the logged CVRs, as `tallyproof tally --json` prints it. */
-export const resultsDocument = (contests: readonly ContestResult[]) => ({ contests });
+/**
+ * results.json: the plurality-family tally of the logged CVRs, as `tallyproof tally --json` prints it,
+ * and, when the election has any, each ranked contest's rounds and winners under `rankedContests`.
+ */
+export class PublishedResults {
+  private readonly plurality: PluralityTally;
+  private readonly ranked: RankedTally;
+
+  constructor(election: Election) {
+    this.plurality = new PluralityTally(election);
+    this.ranked = new RankedTally(election);
+  }
+
+  add(cvr: Cvr): void {
+    this.plurality.add(cvr);
+    if (this.ranked.hasContests) this.ranked.add(cvr);
+  }
+
+  document(): { contests: ContestResult[]; rankedContests?: RankedContestResult[] } {
+    const contests = this.plurality.contests();
+    return this.ranked.hasContests ? { contests, rankedContests: this.ranked.contests() } : { contests };
+  }
+}
 
 export const eventsDocument = (r: VerificationReport) =>
   toElectionEventLog(r.events, r.electionId ?? '', r.origin ?? '');
@@ -99,7 +123,7 @@ export async function verifyBundle(
   // The published results are recomputed from the logged CVRs during the same pass.
   const electionBytes = await read(BUNDLE_FILES.election);
   const loaded = electionBytes ? loadElection(electionBytes, options.sha256) : undefined;
-  const tally = loaded?.ok ? new PluralityTally(loaded.value.election) : undefined;
+  const results = loaded?.ok ? new PublishedResults(loaded.value.election) : undefined;
 
   const report = await verifyEvidence(
     {
@@ -127,7 +151,7 @@ export async function verifyBundle(
     {
       ...options,
       onCvr: (cvr, seq) => {
-        tally?.add(cvr);
+        results?.add(cvr);
         options.onCvr?.(cvr, seq);
       },
     },
@@ -152,10 +176,10 @@ export async function verifyBundle(
       renderJson(eventsDocument(report)),
       'does not match the events in the log',
     );
-    if (tally)
+    if (results)
       await same(
         BUNDLE_FILES.results,
-        renderJson(resultsDocument(tally.contests())),
+        renderJson(results.document()),
         'does not match a tally of the logged CVRs',
       );
   }
