@@ -242,7 +242,7 @@ describe('audit (ballot comparison)', () => {
     expect(paths.length).toBeGreaterThan(0);
     expect(new Set(paths.map((block) => block.trim().split('\n').at(-1)))).toEqual(new Set(['S']));
     expect(readFileSync(csv, 'utf8').split('\n')[0]).toBe(
-      'Container,Tabulator,Batch,Position,Ballot ID,CVR ID,Imprinted ID,Times drawn',
+      'Container,Tabulator,Batch,Position,Ballot ID,CVR ID,Imprinted ID,Times drawn,Precinct,Ballot Style,Source',
     );
   });
 });

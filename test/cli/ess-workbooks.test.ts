@@ -3,8 +3,10 @@
  * repeat the first's. The refusal says so and what to do; `import --qualify-ids` makes the ids
  * `<file name>:<record id>`, as RCTab does, so every workbook imports.
  */
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { ok, okJson, tp } from '../support/cli.js';
 import { tempDir } from '../support/stores.js';
@@ -35,8 +37,19 @@ function workbooks() {
   return { dir, key, files };
 }
 
+/** A workbook's rows as exceljs reads them (row 1 the header), each cell as text. */
+async function sheetRows(file: string): Promise<string[][]> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile(file);
+  const rows: string[][] = [];
+  book.worksheets[0]!.eachRow((row, n) => {
+    rows[n - 1] = (row.values as unknown[]).slice(1).map((v) => String(v ?? ''));
+  });
+  return rows;
+}
+
 describe('several ES&S workbooks', () => {
-  it('refuses the second workbook’s repeated ids saying why, and imports both with --qualify-ids', () => {
+  it('refuses the second workbook’s repeated ids saying why, and imports both with --qualify-ids', async () => {
     const { dir, key, files } = workbooks();
     const [north, south] = files;
     const db = path.join(dir, 'plain.db');
@@ -76,5 +89,37 @@ describe('several ES&S workbooks', () => {
     ok(['receipt', '--db', qualified, '--cvr', `south.xlsx:${repeated}`, '--out', receipt]);
     const shown = okJson(['receipt', 'verify', receipt, '--vkey', `${key}.pub`]) as { cvr: { id: string } };
     expect(shown.cvr.id).toBe(`south.xlsx:${repeated}`);
+
+    // The retrieval list names each sampled ballot's workbook and record, precinct and ballot style: the
+    // record id alone repeats across workbooks. Each is checked against that workbook's own row.
+    const args = ['--db', qualified, '--key', key];
+    ok([
+      'audit',
+      'start',
+      ...args,
+      '--type',
+      'comparison',
+      '--risk-limit',
+      '0.1',
+      '--seed',
+      '20261103',
+      '--contest',
+      'mayor',
+    ]);
+    const list = path.join(dir, 'retrieval.csv');
+    ok(['audit', 'sample', '--db', qualified, '--retrieval', list]);
+    const [header, ...rows] = parse(readFileSync(list)) as string[][];
+    expect(header!.slice(-3)).toEqual(['Precinct', 'Ballot Style', 'Source']);
+    expect(rows.length).toBeGreaterThan(0);
+    const sheets = new Map<string, string[][]>();
+    for (const f of files) sheets.set(path.basename(f.file), await sheetRows(f.file));
+    for (const row of rows) {
+      const [precinct, style, source] = row.slice(-3);
+      const [, file, n] = /^(north\.xlsx|south\.xlsx), record (\d+)$/.exec(source!)!;
+      // Record n is the n-th row under the header: id, precinct and ballot style as the workbook has them.
+      const [id, p, b] = sheets.get(file!)![Number(n)]!;
+      expect(row[5]).toBe(`${file}:${id}`);
+      expect([precinct, style]).toEqual([p, b]);
+    }
   });
 });

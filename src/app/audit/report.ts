@@ -78,6 +78,9 @@ const RETRIEVAL_HEADER = [
   'CVR ID',
   'Imprinted ID',
   'Times drawn',
+  'Precinct',
+  'Ballot Style',
+  'Source',
 ];
 const retrievalRow = (b: SampledBallot) => [
   b.container ?? '',
@@ -88,6 +91,9 @@ const retrievalRow = (b: SampledBallot) => [
   b.cvrId ?? '',
   b.imprintedId ?? '',
   b.timesDrawn,
+  b.precinct ?? '',
+  b.ballotStyle ?? '',
+  b.source ?? '',
 ];
 
 /** The round's retrieval list: CSV, or a printable PDF when the file name ends in .pdf. */
@@ -107,6 +113,9 @@ async function retrievalPdf(round: number, ballots: readonly SampledBallot[]): P
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const bold = await doc.embedFont(StandardFonts.HelveticaBold);
   const widths = [70, 70, 70, 45, 120, 90, 55];
+  // A column no sampled ballot fills (an ES&S export has no tabulator or batch) is left off the page.
+  const rows = ballots.map(retrievalRow);
+  const shown = widths.map((_, i) => i).filter((i) => i === 4 || rows.some((r) => r[i] !== ''));
   const size = 8;
   const clip = (text: string, width: number) => {
     let t = text.replace(/[^\x20-\x7e]/g, '?');
@@ -126,19 +135,20 @@ async function retrievalPdf(round: number, ballots: readonly SampledBallot[]): P
     });
     y -= 22;
     let x = 36;
-    for (const [i, h] of RETRIEVAL_HEADER.slice(0, 7).entries()) {
-      page.drawText(clip(h, widths[i]!), { x, y, size, font: bold });
+    for (const i of shown) {
+      page.drawText(clip(RETRIEVAL_HEADER[i]!, widths[i]!), { x, y, size, font: bold });
       x += widths[i]!;
     }
     page.drawText('Found', { x, y, size, font: bold });
     y -= 14;
   };
   newPage(true);
-  for (const b of ballots) {
-    if (y < 40) newPage(false);
+  for (const [k, b] of ballots.entries()) {
+    if (y < 50) newPage(false);
     let x = 36;
-    for (const [i, cell] of retrievalRow(b).slice(0, 7).entries()) {
-      page.drawText(clip(String(cell), widths[i]!), { x, y, size, font });
+    const cells = rows[k]!;
+    for (const i of shown) {
+      page.drawText(clip(String(cells[i]), widths[i]!), { x, y, size, font });
       x += widths[i]!;
     }
     // An empty box to tick: pdf-lib fills a rectangle black unless it is given a border colour alone.
@@ -150,6 +160,16 @@ async function retrievalPdf(round: number, ballots: readonly SampledBallot[]): P
       borderWidth: 0.5,
       borderColor: rgb(0, 0, 0),
     });
+    // What else locates the ballot (precinct, style, the export file and record) on a line of its own.
+    const where = [
+      b.precinct && `Precinct ${b.precinct}`,
+      b.ballotStyle && `Ballot style ${b.ballotStyle}`,
+      b.source,
+    ].filter(Boolean);
+    if (where.length > 0) {
+      page.drawText(clip(where.join('  |  '), 520), { x: 48, y: y - 10, size: 7, font });
+      y -= 10;
+    }
     y -= 13;
   }
   return doc.save();

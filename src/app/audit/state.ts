@@ -13,6 +13,7 @@ import type { Cvr } from '../../core/cvr/model.js';
 import { decodeEntry } from '../../core/entries.js';
 import type { Draw } from '../../core/rla/sampler.js';
 import { nodeSha256 } from '../../platform/node-sha256.js';
+import type { ImportTable } from '../../store/database.js';
 import type { Store } from '../../store/store.js';
 import { drawFromManifest } from '../sample-manifest.js';
 
@@ -72,11 +73,35 @@ export interface SampledBallot {
   readonly position: number | null;
   readonly container: string | null;
   readonly imprintedId: string | null;
+  readonly precinct: string | null;
+  readonly ballotStyle: string | null;
+  /** Where the record came from: the import's file and the record's place in it (`south.xlsx, record 57`). */
+  readonly source: string | null;
   /** Times drawn so far (ballot polling samples with replacement). */
   readonly timesDrawn: number;
   /** The CVR's entry in the log (comparison audits). */
   readonly cvrEntry?: number;
   readonly cvr?: Cvr;
+}
+
+/**
+ * The file each logged CVR was imported from and its place there (the n-th record, in the export's own
+ * order): with several workbooks whose record ids repeat, the file is what tells a person where to look.
+ */
+function recordSources(imports: readonly Pick<ImportTable, 'file_name' | 'first_seq' | 'cvr_count'>[]) {
+  const sorted = [...imports].sort((a, b) => Number(a.first_seq) - Number(b.first_seq));
+  return (seq: number): string | null => {
+    let lo = 0;
+    let hi = sorted.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const first = Number(sorted[mid]!.first_seq);
+      if (seq < first) hi = mid - 1;
+      else if (seq >= first + Number(sorted[mid]!.cvr_count)) lo = mid + 1;
+      else return `${sorted[mid]!.file_name}, record ${seq - first + 1}`;
+    }
+    return null;
+  };
 }
 
 /** Locates sampled ballots: by their CVR (tabulator, batch, position as the vendor wrote them), or the manifest. */
@@ -104,6 +129,9 @@ export async function locateBallots(
         position: null,
         container: b?.container ?? null,
         imprintedId: null,
+        precinct: null,
+        ballotStyle: null,
+        source: null,
         timesDrawn: times.get(ballotId) ?? 0,
       };
     });
@@ -120,6 +148,9 @@ export async function locateBallots(
         position: at?.position ?? null,
         container: at?.batch.container ?? null,
         imprintedId: null,
+        precinct: null,
+        ballotStyle: null,
+        source: null,
         timesDrawn: times.get(ballotId) ?? 0,
       };
     });
@@ -127,6 +158,7 @@ export async function locateBallots(
   const qualify = qualifiesIds(audit.cvrKeys);
   const byId = new Map(audit.cvrKeys.map((k) => [cvrBallotId(k, qualify), k.seq]));
   const bodies = await store.entryBodies(ids.flatMap((id) => byId.get(id) ?? []));
+  const sourceOf = recordSources(await store.imports());
   const out: SampledBallot[] = [];
   for (const ballotId of ids) {
     const seq = byId.get(ballotId);
@@ -143,6 +175,9 @@ export async function locateBallots(
       position: cvr.position ?? null,
       container: container(cvr.tabulator, cvr.batch),
       imprintedId: cvr.imprintedId ?? null,
+      precinct: cvr.precinct ?? null,
+      ballotStyle: cvr.ballotStyle ?? null,
+      source: sourceOf(seq!),
       timesDrawn: times.get(ballotId) ?? 0,
       cvrEntry: seq,
       cvr,
@@ -151,13 +186,19 @@ export async function locateBallots(
   return out;
 }
 
-/** Retrieval order: container, tabulator, batch (each as a person sorts them: 1-3 before 1-13), position. */
+/**
+ * Retrieval order: container, tabulator, batch (each as a person sorts them: 1-3 before 1-13), position;
+ * where an export names none of those (ES&S), precinct, then the export file and record.
+ */
 export function retrievalOrder(a: SampledBallot, b: SampledBallot): number {
   return (
     compareNatural(a.container ?? '', b.container ?? '') ||
     compareNatural(a.tabulator ?? '', b.tabulator ?? '') ||
     compareNatural(a.batch ?? '', b.batch ?? '') ||
     (a.position ?? 0) - (b.position ?? 0) ||
+    compareNatural(a.precinct ?? '', b.precinct ?? '') ||
+    compareNatural(a.source ?? '', b.source ?? '') ||
+    compareNatural(a.ballotId, b.ballotId) ||
     compareText(a.ballotId, b.ballotId)
   );
 }

@@ -107,6 +107,9 @@ export function registerAuditCommands(program: Command): void {
           position: b.position,
           container: b.container,
           imprintedId: b.imprintedId,
+          precinct: b.precinct,
+          ballotStyle: b.ballotStyle,
+          source: b.source,
           timesDrawn: b.timesDrawn,
         })),
       };
