@@ -1,4 +1,6 @@
 /** verify --db: the live store checked against its latest signed checkpoint, plus the store's own guards. */
+import { readAuditLog } from '../core/audit/replay.js';
+import { type ManifestDrawer, manifestDrawOf } from '../core/audit/verify-audit.js';
 import { toHex } from '../core/bytes.js';
 import type { Verifier } from '../core/log/note.js';
 import { type VerificationReport, type VerifyOptions, verifyEvidence } from '../core/verify/evidence.js';
@@ -11,6 +13,23 @@ export interface VerifyStoreOptions {
   readonly onCvr?: VerifyOptions['onCvr'];
   /** Entries appended after the latest checkpoint are a failure unless the caller only uses the signed part (publish). */
   readonly allowUnsignedTail?: boolean;
+}
+
+/**
+ * A polled manifest's audit sample, started from the stored audit records before the log is verified: they
+ * come last in the log, and waiting for them would leave the drawing threads idle through the whole pass.
+ * Verification still asks for its draw from what it verified; the early one answers only a request with
+ * exactly the same seed, manifest and count (the draw is a function of those alone), any other is drawn anew.
+ */
+export async function earlyManifestDraw(store: Store): Promise<ManifestDrawer> {
+  const read = readAuditLog((await store.auditRecords().catch(() => [])).map((r) => r.record));
+  const log = read.ok ? read.value : undefined;
+  const args = log && manifestDrawOf(log, log.rounds.at(-1)?.draws ?? 0);
+  if (!args) return drawFromManifest;
+  const early = drawFromManifest(...args);
+  early.catch(() => {}); // a failure is met again if verification asks for the same draw
+  const key = JSON.stringify(args);
+  return (...asked) => (JSON.stringify(asked) === key ? early : drawFromManifest(...asked));
 }
 
 export async function verifyStore(
@@ -38,7 +57,13 @@ export async function verifyStore(
       },
     },
     verifier,
-    { hasher: store.hasher, sha256: nodeSha256, onProgress, onCvr, drawManifest: drawFromManifest },
+    {
+      hasher: store.hasher,
+      sha256: nodeSha256,
+      onProgress,
+      onCvr,
+      drawManifest: await earlyManifestDraw(store),
+    },
   );
   // Checked against the wrong key, the store's rows would all look unaccounted for: say the one thing.
   if (report.keyMismatch) return report;

@@ -12,7 +12,9 @@ import { startAudit } from '../../src/app/audit/start.js';
 import { currentRound, requireAudit } from '../../src/app/audit/state.js';
 import { importFiles } from '../../src/app/import-cvrs.js';
 import { loadElectionFile } from '../../src/app/load-election.js';
-import { verifyStore } from '../../src/app/verify-store.js';
+import { drawFromManifest } from '../../src/app/sample-manifest.js';
+import { earlyManifestDraw, verifyStore } from '../../src/app/verify-store.js';
+import { manifestDrawOf } from '../../src/core/audit/verify-audit.js';
 import type { Election } from '../../src/core/election/schema.js';
 import { choicesOf } from '../../src/core/election/schema.js';
 import { Store } from '../../src/store/store.js';
@@ -83,6 +85,17 @@ for (const backend of backends()) {
         const report = await verifyStore(store, keys.verifier);
         expect(report.failures).toEqual([]);
         expect(report.audit?.latest?.contests[0]?.status).toBe('confirmed');
+        // verify starts the sample's draw from the stored records before the pass; it answers only the
+        // very draw verification asks for, and matches a fresh draw of it exactly.
+        const log = (await requireAudit(store)).log;
+        const asked = manifestDrawOf(log, log.rounds.at(-1)!.draws)!;
+        const drawer = await earlyManifestDraw(store);
+        const early = drawer(...asked);
+        expect(drawer(...asked)).toBe(early);
+        expect(await early).toEqual(await drawFromManifest(...asked));
+        const other: typeof asked = [`${asked[0]}1`, asked[1], asked[2]];
+        expect(drawer(...other)).not.toBe(early);
+        expect(await drawer(...other)).toEqual(await drawFromManifest(...other));
       } finally {
         await store.close();
       }

@@ -109,6 +109,17 @@ export type ManifestDrawer = (
   options: { count: number; withReplacement: boolean; digits: number },
 ) => Promise<Draw[]>;
 
+/** What a ManifestDrawer is asked for to draw `count` ballots of a polled manifest; undefined for other audits. */
+export function manifestDrawOf(log: AuditLog, count: number): Parameters<ManifestDrawer> | undefined {
+  if (count === 0 || log.start.type !== 'polling' || log.manifest.length === 0) return undefined;
+  const names = manifestBatchNames(log.manifest);
+  return [
+    log.start.seed,
+    log.manifest.map((b, i) => ({ batch: names[i]!, ballots: b.ballots })),
+    { count, withReplacement: true, digits: AUDIT_TICKET_DIGITS },
+  ];
+}
+
 /** `drawLogged`, with a polled manifest's sample drawn by `drawManifest` when one is given. */
 export async function drawLoggedSample(
   log: AuditLog,
@@ -116,15 +127,8 @@ export async function drawLoggedSample(
   count: number,
   { hash, drawManifest }: { hash: Sha256; drawManifest?: ManifestDrawer },
 ): Promise<Draw[]> {
-  if (count > 0 && drawManifest && log.start.type === 'polling' && log.manifest.length > 0) {
-    const names = manifestBatchNames(log.manifest);
-    return drawManifest(
-      log.start.seed,
-      log.manifest.map((b, i) => ({ batch: names[i]!, ballots: b.ballots })),
-      { count, withReplacement: true, digits: AUDIT_TICKET_DIGITS },
-    );
-  }
-  return drawLogged(log, cvrKeys, count, hash);
+  const manifestDraw = drawManifest && manifestDrawOf(log, count);
+  return manifestDraw ? drawManifest(...manifestDraw) : drawLogged(log, cvrKeys, count, hash);
 }
 
 export async function verifyAudit(e: AuditEvidence): Promise<{ failures: string[]; summary?: AuditSummary }> {
