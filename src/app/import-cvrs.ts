@@ -106,6 +106,7 @@ export async function importFiles(
     throw new WrongKeyError(
       `the key given is not this log's signing key (the log is signed by ${vkeyLabel(bound.vkey)})`,
     );
+  if (options.qualifyIds) refuseRepeatedFileNames(files);
   const out: ImportSummary[] = [];
   // With no definition loaded, one is derived from every export of the command, not the first alone: the
   // second file's contests, choices and precincts would otherwise be refused as unknown.
@@ -117,6 +118,22 @@ export async function importFiles(
     await pool?.close();
   }
   return out;
+}
+
+/** Ids qualified by the file's name must tell the files apart: two of one name (in two folders) cannot be. */
+function refuseRepeatedFileNames(files: readonly string[]): void {
+  const byName = new Map<string, string>();
+  for (const file of files) {
+    const name = path.basename(file);
+    const first = byName.get(name);
+    if (first !== undefined)
+      throw new InputError(
+        file,
+        undefined,
+        `has the same file name as ${first}: --qualify-ids makes CVR ids <file name>:<record id>, so the two files' ids would be the same; give them different names`,
+      );
+    byName.set(name, file);
+  }
 }
 
 interface DerivedFromExports {
@@ -177,10 +194,9 @@ async function importFile(
   let derivedFrom = '';
   if (stored) election = parseDefinition('stored definition', stored.bytes);
   else {
-    const d = derivedFromExports ?? {
-      definition: await reader.derive(exportPath, readerContext),
-      from: [path.basename(exportPath)],
-    };
+    // importFiles derives the definition from every export of the command before the first import.
+    const d = derivedFromExports;
+    if (!d) throw new Error('no election definition is loaded (tallyproof election load)');
     const from = d.from.join(', ');
     election = parseDefinition(`definition derived from ${from}`, d.definition.bytes);
     derived = true;
@@ -307,8 +323,9 @@ async function importFile(
     if (e instanceof DuplicateCvrError) {
       const [earlier] = await store.findCvr(e.cvrId, e.jurisdiction);
       // ES&S numbers the records of each workbook from 1: a county's second workbook repeats the first's ids.
-      const perWorkbook =
-        readerName === 'ess' && !options.qualifyIds
+      const perWorkbook = options.qualifyIds
+        ? ': with --qualify-ids, a file of the same name imported before gives the same ids; was this file imported already?'
+        : readerName === 'ess'
           ? ': ES&S numbers records per workbook, so the ids of several workbooks repeat; import them with --qualify-ids (CVR ids <file name>:<record id>, as RCTab makes them)'
           : '';
       if (earlier)

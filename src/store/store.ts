@@ -238,13 +238,21 @@ export class Store {
     id: string,
     jurisdiction?: string,
   ): Promise<{ seq: number; body: Uint8Array; jurisdiction: string }[]> {
-    let q = this.db
+    // The index is (jurisdiction, cvr_id): without a jurisdiction, each one imported is looked up in it,
+    // where `cvr_id` alone would scan every entry of the log. A CVR's row carries its import's jurisdiction.
+    const jurisdictions = jurisdiction
+      ? [jurisdiction]
+      : (await this.db.selectFrom('imports').select('jurisdiction').distinct().execute()).map(
+          (r) => r.jurisdiction,
+        );
+    if (jurisdictions.length === 0) return [];
+    const rows = await this.db
       .selectFrom('entries')
       .select(['seq', 'body', 'jurisdiction'])
       .where('kind', '=', 'cvr')
-      .where('cvr_id', '=', id);
-    if (jurisdiction) q = q.where('jurisdiction', '=', jurisdiction);
-    const rows = await q.execute();
+      .where('jurisdiction', 'in', jurisdictions)
+      .where('cvr_id', '=', id)
+      .execute();
     return rows.map((r) => ({ seq: Number(r.seq), body: r.body, jurisdiction: r.jurisdiction ?? '' }));
   }
 

@@ -3,7 +3,7 @@
  * repeat the first's. The refusal says so and what to do; `import --qualify-ids` makes the ids
  * `<file name>:<record id>`, as RCTab does, so every workbook imports.
  */
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
@@ -108,6 +108,20 @@ describe('several ES&S workbooks', () => {
     ]);
     const list = path.join(dir, 'retrieval.csv');
     ok(['audit', 'sample', '--db', qualified, '--retrieval', list]);
+    // Two workbooks of one name in two folders would get the same qualified ids: refused, nothing stored.
+    const twins = path.join(dir, 'twins.db');
+    ok(['election', 'load', '--db', twins, north!.definition]);
+    const [a, b] = ['a', 'b'].map((d) => {
+      mkdirSync(path.join(dir, d));
+      const f = path.join(dir, d, 'cvr.xlsx');
+      copyFileSync(d === 'a' ? north!.file : south!.file, f);
+      return f;
+    });
+    const twin = tp(['import', '--db', twins, '--key', key, '--format', 'ess', '--qualify-ids', a!, b!]);
+    expect(twin.status).not.toBe(0);
+    expect(twin.stderr).toContain(`${b}: has the same file name as ${a}: --qualify-ids makes CVR ids`);
+    expect(okJson(['status', '--db', twins])).toMatchObject({ cvrs: 0, imports: 0 });
+
     const [header, ...rows] = parse(readFileSync(list)) as string[][];
     expect(header!.slice(-3)).toEqual(['Precinct', 'Ballot Style', 'Source']);
     expect(rows.length).toBeGreaterThan(0);

@@ -1,28 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import type { Cvr } from '../../src/core/cvr/model.js';
-import { ElectionSchema } from '../../src/core/election/schema.js';
 import { RankedTally } from '../../src/core/rcv/ranked-results.js';
+import { definitionWith } from '../support/fixtures.js';
 
-const election = ElectionSchema.parse({
-  format: 'tallyproof-election/1',
-  id: 'e',
-  title: 'E',
-  date: '2026-11-03',
-  jurisdictions: [{ id: 'j', name: 'J' }],
-  contests: [
-    {
-      id: 'mayor',
-      title: 'Mayor',
-      type: 'ranked',
-      maxRankings: 3,
-      candidates: [
-        { id: 'a', name: 'Ann' },
-        { id: 'b', name: 'Bo' },
-        { id: 'c', name: 'Cy' },
-      ],
-    },
-  ],
-});
+const election = definitionWith([
+  {
+    id: 'mayor',
+    title: 'Mayor',
+    type: 'ranked',
+    maxRankings: 3,
+    candidates: [
+      { id: 'a', name: 'Ann' },
+      { id: 'b', name: 'Bo' },
+      { id: 'c', name: 'Cy' },
+    ],
+  },
+]);
 
 const ballot = (id: string, ...ranks: string[]): Cvr => ({
   jurisdiction: 'j',

@@ -1,37 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { ElectionSchema } from '../../src/core/election/schema.js';
 import { nameSelections } from '../../src/core/election/selections.js';
+import { definitionWith } from '../support/fixtures.js';
 
-const election = ElectionSchema.parse({
-  format: 'tallyproof-election/1',
-  id: 'e',
-  title: 'E',
-  date: '2026-11-03',
-  jurisdictions: [{ id: 'j', name: 'J' }],
-  contests: [
-    {
-      id: 'mayor',
-      title: 'Mayor',
-      type: 'ranked',
-      maxRankings: 4,
-      candidates: [
-        { id: 'a', name: 'Ann Lee' },
-        { id: 'b', name: 'Bo Diaz' },
-        { id: 'w', name: 'Write-in', writeIn: true },
-      ],
-    },
-    {
-      id: 'council',
-      title: 'Council',
-      type: 'candidate',
-      votesAllowed: 2,
-      candidates: [
-        { id: 'a', name: 'Ann Lee' },
-        { id: 'b', name: 'Bo Diaz' },
-      ],
-    },
-  ],
-});
+const election = definitionWith([
+  {
+    id: 'mayor',
+    title: 'Mayor',
+    type: 'ranked',
+    maxRankings: 4,
+    candidates: [
+      { id: 'a', name: 'Ann Lee' },
+      { id: 'b', name: 'Bo Diaz' },
+      { id: 'w', name: 'Write-in', writeIn: true },
+    ],
+  },
+  {
+    id: 'council',
+    title: 'Council',
+    type: 'candidate',
+    votesAllowed: 2,
+    candidates: [
+      { id: 'a', name: 'Ann Lee' },
+      { id: 'b', name: 'Bo Diaz' },
+    ],
+  },
+]);
 
 describe('a record named by its definition', () => {
   it('reads a ranked record rank by rank, overvotes and write-in text in place', () => {

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { generateElection } from '../../src/app/generate.js';
+import { type Election, ElectionSchema } from '../../src/core/election/schema.js';
 import { generateKey, parseSignerKey, parseVerifierKey } from '../../src/core/log/note.js';
 import { tempDir } from './stores.js';
 
@@ -10,6 +11,17 @@ export function testKeys(name = 'county.example/2026') {
   const k = generateKey(name);
   return { ...k, signer: parseSignerKey(k.signerKey), verifier: parseVerifierKey(k.verifierKey) };
 }
+
+/** A definition of one jurisdiction (`j`) holding `contests`, for tests of what a definition names or counts. */
+export const definitionWith = (contests: unknown[]): Election =>
+  ElectionSchema.parse({
+    format: 'tallyproof-election/1',
+    id: 'e',
+    title: 'E',
+    date: '2026-11-03',
+    jurisdictions: [{ id: 'j', name: 'J' }],
+    contests,
+  });
 
 /** A small synthetic election split over `files` CDF reports, with its native definition. */
 export async function smallElection(ballots = 600, files = 2, seed = 'test') {
