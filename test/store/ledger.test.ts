@@ -266,6 +266,20 @@ for (const backend of backends()) {
         );
         await expectRefused(duplicate, /CVR id 1-1-1 is already in the store/);
 
+        // A field longer than the log's entries may hold is refused at import, not signed and then
+        // refused by every verify after.
+        const longBatch = editedReport(
+          second,
+          (r) => {
+            (r.CVR[9] as { BatchId: string }).BatchId = 'b'.repeat(1001);
+          },
+          'long-batch.json',
+        );
+        await expectRefused(
+          longBatch,
+          /CVR\[9\].*batch is 1001 characters long; a CVR field holds at most 1000/,
+        );
+
         const otherElection = editedReport(
           second,
           (r) => {

@@ -1,7 +1,9 @@
 /** The one normalised cast vote record, whatever the vendor format it came from. */
 import { z } from 'zod';
 
-const Text = z.string().min(1).max(1000);
+/** The longest text a CVR field may hold (an id, a batch, a write-in), in UTF-16 code units as zod counts. */
+export const CVR_TEXT_MAX = 1000;
+const Text = z.string().min(1).max(CVR_TEXT_MAX);
 
 export const MarkSchema = z
   .object({
@@ -10,7 +12,7 @@ export const MarkSchema = z
     /** 1-based rank, for ranked contests only. */
     rank: z.number().int().min(1).optional(),
     /** The write-in text, where the vendor gives it. */
-    writeIn: z.string().max(1000).optional(),
+    writeIn: z.string().max(CVR_TEXT_MAX).optional(),
   })
   .strict();
 
@@ -48,6 +50,54 @@ export const CvrSchema = z
 export type Mark = z.infer<typeof MarkSchema>;
 export type CvrContest = z.infer<typeof CvrContestSchema>;
 export type Cvr = z.infer<typeof CvrSchema>;
+
+const TEXT_FIELDS = [
+  'jurisdiction',
+  'id',
+  'tabulator',
+  'batch',
+  'imprintedId',
+  'precinct',
+  'ballotStyle',
+  'countingGroup',
+] as const;
+
+/**
+ * What the schema would refuse in a CVR a reader made, said per field; null when it is well formed. Import
+ * runs this on every record (zod on a million CVRs costs seconds), verify parses the entry with the schema:
+ * both hold the same limits, so nothing import signs is refused by verify later (tested on random CVRs).
+ */
+export function cvrFieldProblem(cvr: Cvr): string | null {
+  const text = (value: string, what: string, allowEmpty = false) =>
+    value.length > CVR_TEXT_MAX
+      ? `${what} is ${value.length} characters long; a CVR field holds at most ${CVR_TEXT_MAX}`
+      : !allowEmpty && value.length === 0
+        ? `${what} is empty`
+        : null;
+  for (const field of TEXT_FIELDS) {
+    const value = cvr[field];
+    const problem = value === undefined ? null : text(value, field);
+    if (problem) return problem;
+  }
+  if (cvr.position !== undefined && !(Number.isInteger(cvr.position) && cvr.position >= 0))
+    return `position ${cvr.position} is not a whole number of 0 or more`;
+  for (const c of cvr.contests) {
+    const problem = text(c.contest, 'a contest id');
+    if (problem) return problem;
+    for (const m of c.marks) {
+      const bad =
+        text(m.choice, `a choice of contest ${c.contest}`) ??
+        (m.writeIn === undefined ? null : text(m.writeIn, `a write-in of contest ${c.contest}`, true));
+      if (bad) return bad;
+      if (m.rank !== undefined && !(Number.isInteger(m.rank) && m.rank >= 1))
+        return `contest ${c.contest}: rank ${m.rank} is not a whole number of 1 or more`;
+    }
+    for (const r of c.overvotedRanks ?? [])
+      if (!(Number.isInteger(r) && r >= 1))
+        return `contest ${c.contest}: overvoted rank ${r} is not a whole number of 1 or more`;
+  }
+  return null;
+}
 
 const byMark = (a: Mark, b: Mark) =>
   (a.rank ?? 0) - (b.rank ?? 0) || (a.choice < b.choice ? -1 : a.choice > b.choice ? 1 : 0);

@@ -4,7 +4,7 @@
  */
 import { didYouMean } from '../closest.js';
 import { type Contest, choicesOf, type Election } from '../election/schema.js';
-import type { Cvr } from './model.js';
+import { type Cvr, cvrFieldProblem } from './model.js';
 import type { VendorNames } from './resolve.js';
 
 export interface DefinitionIndex {
@@ -69,6 +69,8 @@ const nameIn = (names: Record<string, string> | undefined, id: string) =>
  * the definition's name closest to the export's.
  */
 export function cvrProblem(cvr: Cvr, index: DefinitionIndex, vendor?: VendorNames): string | null {
+  const malformed = cvrFieldProblem(cvr);
+  if (malformed) return malformed;
   if (!index.jurisdictions.has(cvr.jurisdiction))
     return `unknown jurisdiction ${q(cvr.jurisdiction)}${didYouMean(cvr.jurisdiction, [...index.jurisdictions])}`;
   if (cvr.precinct !== undefined) {
