@@ -71,12 +71,14 @@ export function prepareBatch(ctx: PrepareContext, batch: readonly RawRecord[]): 
     const cvr = resolveNames(vendorCvr, ctx.names, ctx.index, ctx.vendorNames);
     const electionId = converted.electionId;
     const problem = cvrProblem(cvr, ctx.index, ctx.vendorNames);
-    if (problem) throw new InputError(raw.file, `${reader.recordLabel(index)} (id ${cvr.id})`, problem);
+    // An id with control characters (a NUL) is shown quoted, so the refusal shows what is there.
+    const place = `${reader.recordLabel(index)} (id ${/[\u0000-\u001f]/.test(cvr.id) ? JSON.stringify(cvr.id) : cvr.id})`;
+    if (problem) throw new InputError(raw.file, place, problem);
     if (hasNoMarks(cvr)) {
       if (ctx.refuseEmpty)
         throw new InputError(
           raw.file,
-          `${reader.recordLabel(index)} (id ${cvr.id})`,
+          place,
           'the ballot has no marks in any contest (an empty row?): refused by --refuse-empty; nothing was stored',
         );
       withoutMarks++;

@@ -7,6 +7,7 @@ import { CVR_TEXT_MAX, type Cvr, CvrSchema, cvrFieldProblem } from '../../src/co
 const text = fc.oneof(
   fc.constantFrom(0, 1, CVR_TEXT_MAX - 1, CVR_TEXT_MAX, CVR_TEXT_MAX + 1).map((n) => 'x'.repeat(n)),
   fc.string({ maxLength: 8 }),
+  fc.constantFrom('a\0b', '\0'),
 );
 const count = fc.constantFrom(-1, 0, 1, 2, 1.5);
 const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });

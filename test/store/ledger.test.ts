@@ -275,6 +275,15 @@ for (const backend of backends()) {
           },
           'long-batch.json',
         );
+        // A NUL in an id: SQLite would store it and PostgreSQL refuse it; both refuse it at import.
+        const nulId = editedReport(
+          second,
+          (r) => {
+            (r.CVR[4] as { UniqueId: string }).UniqueId = '1-1-\u0000x';
+          },
+          'nul-id.json',
+        );
+        await expectRefused(nulId, /CVR\[4\] \(id "1-1-\\u0000x"\): id holds a NUL character/);
         await expectRefused(
           longBatch,
           /CVR\[9\].*batch is 1001 characters long; a CVR field holds at most 1000/,

@@ -3,7 +3,9 @@ import { z } from 'zod';
 
 /** The longest text a CVR field may hold (an id, a batch, a write-in), in UTF-16 code units as zod counts. */
 export const CVR_TEXT_MAX = 1000;
-const Text = z.string().min(1).max(CVR_TEXT_MAX);
+/** No NUL character: SQLite stores one in an id, PostgreSQL refuses it, so no backend may accept it. */
+const NoNul = /^[^\0]*$/;
+const Text = z.string().min(1).max(CVR_TEXT_MAX).regex(NoNul);
 
 export const MarkSchema = z
   .object({
@@ -12,7 +14,7 @@ export const MarkSchema = z
     /** 1-based rank, for ranked contests only. */
     rank: z.number().int().min(1).optional(),
     /** The write-in text, where the vendor gives it. */
-    writeIn: z.string().max(CVR_TEXT_MAX).optional(),
+    writeIn: z.string().max(CVR_TEXT_MAX).regex(NoNul).optional(),
   })
   .strict();
 
@@ -73,7 +75,9 @@ export function cvrFieldProblem(cvr: Cvr): string | null {
       ? `${what} is ${value.length} characters long; a CVR field holds at most ${CVR_TEXT_MAX}`
       : !allowEmpty && value.length === 0
         ? `${what} is empty`
-        : null;
+        : value.includes('\0')
+          ? `${what} holds a NUL character`
+          : null;
   for (const field of TEXT_FIELDS) {
     const value = cvr[field];
     const problem = value === undefined ? null : text(value, field);
