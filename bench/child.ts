@@ -34,6 +34,17 @@ switch (job) {
     detail = { cvrs: r.reduce((a, x) => a + x.cvrs, 0) };
     break;
   }
+  case 'import-hart': {
+    // Issue 13: a Hart export folder, one XML file per ballot, with its definition loaded first.
+    const [db, keyFile, definition, folder] = args as [string, string, string, string];
+    const signer = parseSignerKey(await readFile(keyFile, 'utf8'));
+    const store = await Store.open(location(db));
+    await loadElectionFile(store, definition, await readFile(definition), { signer, now });
+    const r = await importFiles(store, [folder], { format: 'hart', signer, now });
+    await store.close();
+    detail = { cvrs: r[0]!.cvrs };
+    break;
+  }
   case 'import-dominion': {
     const [db, keyFile, folder] = args as [string, string, string];
     const signer = parseSignerKey(await readFile(keyFile, 'utf8'));

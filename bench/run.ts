@@ -9,10 +9,11 @@
  *  - the JSON splitter against stream-json on the same report (why we split and JSON.parse)
  *  - the 1,041,313-ballot ES&S Minneapolis case: parse alone, and `rcv` end to end and counting alone
  *  - every audit command and verify of an audited store, against verify --db before the audit (≤ 1.3×)
+ *  - import of a Hart folder (one XML file per ballot, up to 50,000), per ballot against the CDF import
  *  - drawing 10,000 ballots from a 10,000,000-ballot manifest, beside one bare SHA-256 per ballot
  * Every job runs in its own process so its peak RSS is its own. Inputs are generated once into bench-data/.
  * BENCH_ONLY=import stops after the imports and tallies (the 10M run: BENCH_BALLOTS=10000000); BENCH_ONLY=audit
- * runs the CDF import and the audit benchmarks alone.
+ * runs the CDF import and the audit benchmarks alone; BENCH_ONLY=hart the CDF import and the Hart folder import.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -63,9 +64,11 @@ console.log(
 
 /** BENCH_ONLY=audit: the CDF store and the audit benchmarks alone. */
 const auditOnly = process.env.BENCH_ONLY === 'audit';
+/** BENCH_ONLY=hart: the CDF import and the Hart folder import alone. */
+const hartOnly = process.env.BENCH_ONLY === 'hart';
 
 // 1. Merkle hashing vs OpenSSL
-if (!auditOnly) {
+if (!auditOnly && !hartOnly) {
   const openssl = opensslSha256PerSecond();
   const tree = run('sha256', String(2 ** 20));
   const ours = (tree.hashes as number) / tree.seconds;
@@ -94,8 +97,8 @@ const reports = readdirSync(cdfDir)
   .filter((n) => /^cvr-report.*\.json$/.test(n))
   .sort()
   .map((n) => path.join(cdfDir, n));
-const domFolder = auditOnly ? '' : path.join(await inputs('dominion'), 'dominion-export');
-const domFiles = auditOnly
+const domFolder = auditOnly || hartOnly ? '' : path.join(await inputs('dominion'), 'dominion-export');
+const domFiles = !domFolder
   ? []
   : readdirSync(domFolder)
       .filter((n) => /^CvrExport/.test(n))
@@ -107,7 +110,7 @@ writeFileSync(keyFile, keys.signerKey, { mode: 0o600 });
 writeFileSync(`${keyFile}.pub`, keys.verifierKey);
 
 // 3. Reading one report: splitter + JSON.parse vs stream-json (why we split and JSON.parse)
-if (!auditOnly) {
+if (!auditOnly && !hartOnly) {
   const split = run('split-parse', reports[0]!);
   line(
     'read one report: splitter + JSON.parse per CVR',
@@ -130,7 +133,7 @@ function importAndTally(
   dbFile: string,
   exportFiles: string[],
   importArgs: string[],
-) {
+): number {
   for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) rmSync(f, { force: true });
   const parse = run('json-parse', ...exportFiles);
   line(`${label}: export size`, `${mb(sizeOf(exportFiles))} in ${exportFiles.length} files`);
@@ -168,13 +171,20 @@ function importAndTally(
       `${recount.seconds.toFixed(1)} s, peak RSS ${recount.maxRssMB.toFixed(0)} MB`,
     );
   }
+  return imp.seconds;
 }
-importAndTally('CDF JSON', 'import', db, reports, [path.join(cdfDir, 'election.json'), ...reports]);
-if (!auditOnly)
+const cdfImportArgs = [path.join(cdfDir, 'election.json'), ...reports];
+let cdfImportSeconds: number;
+if (hartOnly) {
+  for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
+  cdfImportSeconds = run('import', db, keyFile, ...cdfImportArgs).seconds;
+  line('CDF JSON: import + log + checkpoint (SQLite)', `${cdfImportSeconds.toFixed(1)} s`);
+} else cdfImportSeconds = importAndTally('CDF JSON', 'import', db, reports, cdfImportArgs);
+if (domFolder)
   importAndTally('Dominion JSON', 'import-dominion', path.join(dataDir, 'bench-dominion.db'), domFiles, [
     domFolder,
   ]);
-const pgUrl = auditOnly ? undefined : process.env.BENCH_DATABASE_URL;
+const pgUrl = auditOnly || hartOnly ? undefined : process.env.BENCH_DATABASE_URL;
 if (pgUrl) {
   // The server deployment: the same Dominion import into PostgreSQL (an empty database given by URL).
   const imp = run('import-dominion', pgUrl, keyFile, domFolder);
@@ -185,7 +195,32 @@ if (pgUrl) {
   const tally = run('tally', pgUrl);
   line('Dominion JSON: tally (logged counts, PostgreSQL)', `${tally.seconds.toFixed(2)} s`);
 }
-if (process.env.BENCH_ONLY === 'import') process.exit(0);
+
+// 4a. Issue 13: a Hart export, one XML file per ballot (a folder of up to 50,000 of them here), imported
+// into its own store; per ballot against the CDF import of this run (a folder once took 10–40× as long).
+if (!auditOnly) {
+  const hartBallots = Math.min(ballots, 50_000);
+  const hartDir = path.join(dataDir, `hart-${hartBallots}`);
+  const hartFolder = path.join(hartDir, 'hart-cvrs');
+  if (!existsSync(path.join(hartDir, 'truth.json'))) {
+    const t = performance.now();
+    await generateElection(hartDir, { ballots: hartBallots, seed: 'bench', format: 'hart' });
+    line('generate synthetic hart export', `${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+  const hartDb = path.join(dataDir, 'bench-hart.db');
+  for (const f of [hartDb, `${hartDb}-wal`, `${hartDb}-shm`]) rmSync(f, { force: true });
+  const imp = run('import-hart', hartDb, keyFile, path.join(hartDir, 'election.json'), hartFolder);
+  const perBallot = (seconds: number, n: number) => (seconds / n) * 1e6;
+  line(
+    'Hart XML folder: import + log + checkpoint',
+    `${imp.seconds.toFixed(1)} s for ${imp.cvrs} ballot files, ${((imp.cvrs as number) / imp.seconds / 1000).toFixed(1)}k CVRs/s, peak RSS ${imp.maxRssMB.toFixed(0)} MB`,
+  );
+  line(
+    'Hart XML folder: per ballot / CDF import',
+    `${(perBallot(imp.seconds, imp.cvrs as number) / perBallot(cdfImportSeconds, ballots)).toFixed(2)}× (${perBallot(imp.seconds, imp.cvrs as number).toFixed(0)} µs against ${perBallot(cdfImportSeconds, ballots).toFixed(0)} µs per ballot)`,
+  );
+}
+if (process.env.BENCH_ONLY === 'import' || hartOnly) process.exit(0);
 
 // 4b. Issue 13: every audit command and verify of an audited store, each against `verify --db` of the same
 // store before the audit (target ≤ 1.3×), on a copy of the CDF store: a comparison audit whose round 1 is

@@ -4,7 +4,6 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { toHex } from '../core/bytes.js';
 import { indexNames, type NameMapping } from '../core/cvr/resolve.js';
@@ -17,6 +16,7 @@ import type { DerivedDefinition, ReaderOptions, ReadReport } from '../formats/cv
 import { mergeDerivedDefinitions } from '../formats/derived-definition.js';
 import { InputError } from '../formats/errors.js';
 import { type ImportFormat, readerFor, readerNameFor } from '../formats/readers.js';
+import { readSmallFile } from '../formats/small-file.js';
 import { nodeSha256 } from '../platform/node-sha256.js';
 import type { ImportTable } from '../store/database.js';
 import { DuplicateCvrError, WrongKeyError } from '../store/ledger-writer.js';
@@ -59,10 +59,29 @@ export interface ImportSummary {
   readonly derivedDefinition: boolean;
 }
 
-export async function fileSha256(file: string): Promise<string> {
+/**
+ * Files up to this size are hashed from one read. A stream per file would allocate its 1 MiB read buffer
+ * even for a Hart ballot of 1 KB and take a thread-pool round trip per call: hashing a 20,000-file Hart
+ * folder took 8 s, most of it garbage collection of those buffers and waiting (issue 13).
+ */
+const ONE_READ_BYTES = 1 << 20;
+
+/** A file's SHA-256 and size: small files from one read, others streamed. */
+async function fileIdentity(file: string): Promise<{ sha256: string; size: number }> {
+  const read = readSmallFile(file, ONE_READ_BYTES);
+  if ('bytes' in read)
+    return { sha256: createHash('sha256').update(read.bytes).digest('hex'), size: read.bytes.length };
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  let size = 0;
+  for await (const chunk of createReadStream(file, { highWaterMark: ONE_READ_BYTES })) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), size };
+}
+
+export async function fileSha256(file: string): Promise<string> {
+  return (await fileIdentity(file)).sha256;
 }
 
 function chooseJurisdiction(election: LoadedElection, wanted: string | undefined): string {
@@ -155,12 +174,20 @@ async function deriveFromAll(
   return { definition: mergeDerivedDefinitions(parts), from: files.map((f) => path.basename(f)) };
 }
 
-/** An export's identity: the SHA-256 of its one file, or of `sha256  name` lines over all its files. */
-async function exportSha256(files: readonly string[]): Promise<string> {
-  if (files.length === 1) return fileSha256(files[0]!);
+/**
+ * An export's identity: the SHA-256 of its one file, or of `sha256  name` lines over all its files; and its
+ * size in bytes, for the progress bar.
+ */
+async function exportIdentity(files: readonly string[]): Promise<{ sha256: string; size: number }> {
+  if (files.length === 1) return fileIdentity(files[0]!);
   const lines: string[] = [];
-  for (const f of files) lines.push(`${await fileSha256(f)}  ${path.basename(f)}\n`);
-  return createHash('sha256').update(lines.join('')).digest('hex');
+  let size = 0;
+  for (const f of files) {
+    const file = await fileIdentity(f);
+    lines.push(`${file.sha256}  ${path.basename(f)}\n`);
+    size += file.size;
+  }
+  return { sha256: createHash('sha256').update(lines.join('')).digest('hex'), size };
 }
 
 async function importFile(
@@ -173,10 +200,8 @@ async function importFile(
   const readerName = readerNameFor(options.format, exportPath);
   const reader = readerFor(readerName);
   const files = await reader.files(exportPath);
-  let size = 0;
-  for (const f of files) size += (await stat(f)).size;
   // One extra read of the export (~1 s per GB) buys refusing a re-import before any parsing or writing.
-  const sha256 = await exportSha256(files);
+  const { sha256, size } = await exportIdentity(files);
   const alreadyImported = (previous: ImportTable | null) => {
     if (previous)
       throw new InputError(

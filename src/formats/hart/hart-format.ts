@@ -7,12 +7,13 @@
  * apply as to any CVR. A contest whose Values are longer than one position is ranked. Contest and option
  * ids are Hart's GUIDs.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Mark } from '../../core/cvr/model.js';
 import { type ConvertedCvr, type CvrFormatReader, numberedLabel, type RawRecord } from '../cvr-format.js';
 import { DERIVED_JURISDICTION, derivedContest, derivedDefinition } from '../derived-definition.js';
 import { InputError } from '../errors.js';
+import { readSmallFile } from '../small-file.js';
 import { child, children, parseSmallXml, textOf, type XmlElement } from '../xml/small-xml.js';
 import { zipEntries } from '../zip-check.js';
 
@@ -118,14 +119,14 @@ async function* ballotBytes(p: string): AsyncGenerator<{ file: string; bytes: Ui
     return;
   }
   for (const file of files) {
-    const { size } = await stat(file);
-    if (size > MAX_BALLOT_FILE_BYTES)
+    const read = readSmallFile(file, MAX_BALLOT_FILE_BYTES);
+    if ('size' in read)
       throw new InputError(
         file,
         undefined,
-        `${size} bytes, more than the ${MAX_BALLOT_FILE_BYTES} a Hart ballot file may hold: not a ballot`,
+        `${read.size} bytes, more than the ${MAX_BALLOT_FILE_BYTES} a Hart ballot file may hold: not a ballot`,
       );
-    yield { file, bytes: await readFile(file) };
+    yield { file, bytes: read.bytes };
   }
 }
 
