@@ -230,11 +230,16 @@ function auditBench(type: 'comparison' | 'polling') {
   const audited = path.join(dataDir, `bench-audit-${type}.db`);
   for (const f of [audited, `${audited}-wal`, `${audited}-shm`]) rmSync(f, { force: true });
   copyFileSync(db, audited);
-  const floor = run('verify-db', audited, `${keyFile}.pub`);
+  // Whole-store verifies of the same size vary ±10% from run to run here: the floor and the audited store's
+  // verify are each the faster of two runs, so the ratio compares like with like.
+  const fasterOf = (a: Measured, b: Measured) => (a.seconds <= b.seconds ? a : b);
+  const verifyTwice = () =>
+    fasterOf(run('verify-db', audited, `${keyFile}.pub`), run('verify-db', audited, `${keyFile}.pub`));
+  const floor = verifyTwice();
   const label = `audit (${type}, ${(floor.cvrs as number).toLocaleString('en-US')} CVRs)`;
   line(
     `${label}: verify --db before the audit`,
-    `${floor.seconds.toFixed(1)} s (the floor), peak RSS ${floor.maxRssMB.toFixed(0)} MB`,
+    `${floor.seconds.toFixed(1)} s (the floor, faster of two runs), peak RSS ${floor.maxRssMB.toFixed(0)} MB`,
   );
   const ratio = (m: Measured) => `${(m.seconds / floor.seconds).toFixed(2)}× (target ≤ 1.3×)`;
   const start = run(
@@ -265,10 +270,10 @@ function auditBench(type: 'comparison' | 'polling') {
     `${label}: audit status`,
     `${status.seconds.toFixed(1)} s, ${ratio(status)}, round ${status.round}: ${status.statuses}`,
   );
-  const verified = run('verify-db', audited, `${keyFile}.pub`);
+  const verified = verifyTwice();
   line(
     `${label}: verify --db of the audited store`,
-    `${verified.seconds.toFixed(1)} s, ${ratio(verified)}, peak RSS ${verified.maxRssMB.toFixed(0)} MB`,
+    `${verified.seconds.toFixed(1)} s (faster of two runs), ${ratio(verified)}, peak RSS ${verified.maxRssMB.toFixed(0)} MB`,
   );
   for (const f of [audited, `${audited}-wal`, `${audited}-shm`]) rmSync(f, { force: true });
 }
