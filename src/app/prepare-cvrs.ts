@@ -71,14 +71,16 @@ export function prepareBatch(ctx: PrepareContext, batch: readonly RawRecord[]): 
     const cvr = resolveNames(vendorCvr, ctx.names, ctx.index, ctx.vendorNames);
     const electionId = converted.electionId;
     const problem = cvrProblem(cvr, ctx.index, ctx.vendorNames);
-    // An id with control characters (a NUL) is shown quoted, so the refusal shows what is there.
-    const place = `${reader.recordLabel(index)} (id ${/[\u0000-\u001f]/.test(cvr.id) ? JSON.stringify(cvr.id) : cvr.id})`;
-    if (problem) throw new InputError(raw.file, place, problem);
+    // Built only for a refusal (this runs for every record); an id with control characters (a NUL) is
+    // shown quoted, so the refusal shows what is there.
+    const place = () =>
+      `${reader.recordLabel(index)} (id ${/[\u0000-\u001f]/.test(cvr.id) ? JSON.stringify(cvr.id) : cvr.id})`;
+    if (problem) throw new InputError(raw.file, place(), problem);
     if (hasNoMarks(cvr)) {
       if (ctx.refuseEmpty)
         throw new InputError(
           raw.file,
-          place,
+          place(),
           'the ballot has no marks in any contest (an empty row?): refused by --refuse-empty; nothing was stored',
         );
       withoutMarks++;

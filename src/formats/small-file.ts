@@ -15,14 +15,26 @@ export function readSmallFile(file: string, maxBytes: number): { bytes: Buffer }
     const { size } = fstatSync(fd);
     if (size > maxBytes) return { size };
     const bytes = Buffer.allocUnsafe(size);
-    let filled = 0;
-    while (filled < size) {
-      const n = readSync(fd, bytes, filled, size - filled, filled);
-      if (n === 0) break;
-      filled += n;
-    }
+    const filled = readFullySync(fd, bytes, 0, size, 0);
     return { bytes: filled === size ? bytes : bytes.subarray(0, filled) };
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads `length` bytes at `position` into `buffer` at `offset`, in as many calls as it takes; the bytes read. */
+export function readFullySync(
+  fd: number,
+  buffer: Buffer,
+  offset: number,
+  length: number,
+  position: number,
+): number {
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, buffer, offset + done, length - done, position + done);
+    if (n === 0) break;
+    done += n;
+  }
+  return done;
 }

@@ -3,11 +3,12 @@
  * archive is refused as bad input before a streaming parser meets it: exceljs was found (by fuzzing) to wait
  * forever on some truncated or spliced workbooks instead of failing.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { inflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 import { InputError } from './errors.js';
+import { readFullySync } from './small-file.js';
 
 export function checkZip(file: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -117,13 +118,7 @@ class SyncFileReader extends yauzl.RandomAccessReader {
   }
   private readAt(buffer: Buffer, offset: number, length: number, position: number): number {
     if (this.fd === undefined) throw new Error('the archive is closed');
-    let done = 0;
-    while (done < length) {
-      const n = readSync(this.fd, buffer, offset + done, length - done, position + done);
-      if (n === 0) break;
-      done += n;
-    }
-    return done;
+    return readFullySync(this.fd, buffer, offset, length, position);
   }
   override _readStreamForRange(start: number, end: number): Readable {
     const bytes = Buffer.allocUnsafe(end - start);

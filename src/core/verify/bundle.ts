@@ -75,7 +75,7 @@ export class PublishedResults {
 
   add(cvr: Cvr): void {
     this.plurality.add(cvr);
-    if (this.ranked.hasContests) this.ranked.add(cvr);
+    this.ranked.add(cvr);
   }
 
   document(): { contests: ContestResult[]; rankedContests?: RankedContestResult[] } {
